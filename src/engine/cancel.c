@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Cancelling a chain, and the signal that interrupts a helper.
+ *
+ * The canceller marks the request and, with the context lock held, sends
+ * the cancel signal to the helper running it.  The handler acts only on a
+ * helper whose current request is marked: if the helper stands inside the
+ * cancellable system call window (syscall_cp.S) it is moved to the path that
+ * returns -ECANCELED without making the call; if the call is under way, the
+ * signal makes it return -EINTR, or it finishes first and its result
+ * stands.  Because the signal is sent under the lock and the helper takes
+ * the lock before it starts another request, a late signal can never hit
+ * the wrong call.
+ *
+ * The handler is installed once per signal number for all contexts; on any
+ * thread that is not one of our helpers it hands the signal to whatever
+ * handler was there before, so the program's own use of the signal goes on.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define SL_TLS __thread __attribute__((tls_model("initial-exec")))
+
+static SL_TLS struct sl_req *tls_req;
+static SL_TLS bool tls_helper;
+
+static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	struct sigaction old;
+	int refs;
+} sigs[_NSIG];
+
+void sl_helper_tls_enter(void)
+{
+	tls_helper = true;
+}
+
+void sl_helper_tls_set(struct sl_req *req)
+{
+	__atomic_store_n(&tls_req, req, __ATOMIC_RELEASE);
+}
+
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	const struct sigaction *old = &sigs[sig].old;
+
+	if (old->sa_flags & SA_SIGINFO) {
+		old->sa_sigaction(sig, si, uc);
+	} else if (old->sa_handler == SIG_DFL) {
+		/* Do what would have happened without us: the default action. */
+		struct sigaction dfl;
+
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		sigaction(sig, &dfl, 0);
+		sl_sys3(SYS_tgkill, sl_sys0(SYS_getpid), sl_sys0(SYS_gettid),
+			sig);
+	} else if (old->sa_handler != SIG_IGN) {
+		old->sa_handler(sig);
+	}
+}
+
+static void handler(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	struct sl_req *req;
+	greg_t ip;
+
+	if (!tls_helper) {
+		int saved = errno;
+
+		forward(sig, si, ucv);
+		errno = saved;
+		return;
+	}
+	req = __atomic_load_n(&tls_req, __ATOMIC_ACQUIRE);
+	if (!req || !req->cancel)
+		return;
+	ip = uc->uc_mcontext.gregs[REG_RIP];
+	if (ip >= (greg_t)sl_cp_begin && ip < (greg_t)sl_cp_end)
+		uc->uc_mcontext.gregs[REG_RIP] = (greg_t)sl_cp_cancel;
+}
+
+int sl_cancel_signal_get(int sig)
+{
+	struct sigaction sa;
+	int rc = 0;
+
+	pthread_mutex_lock(&sig_lock);
+	if (sigs[sig].refs == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = handler;
+		/* No SA_RESTART: the point is to interrupt the call. */
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+		sigfillset(&sa.sa_mask);
+		if (sigaction(sig, &sa, &sigs[sig].old))
+			rc = -EINVAL;
+	}
+	if (!rc)
+		sigs[sig].refs++;
+	pthread_mutex_unlock(&sig_lock);
+	return rc;
+}
+
+void sl_cancel_signal_put(int sig)
+{
+	struct sigaction cur;
+
+	pthread_mutex_lock(&sig_lock);
+	if (--sigs[sig].refs == 0) {
+		/* Put the old one back, unless the program replaced ours. */
+		if (!sigaction(sig, 0, &cur) && (cur.sa_flags & SA_SIGINFO) &&
+		    cur.sa_sigaction == handler)
+			sigaction(sig, &sigs[sig].old, 0);
+	}
+	pthread_mutex_unlock(&sig_lock);
+}
+
+/* Returns 0; the chain completes through the usual path. */
+int sl_cancel_req_locked(struct syslet_ctx *ctx, struct sl_req *req)
+{
+	struct sl_req **p;
+
+	if (req->state == SL_REQ_QUEUED) {
+		for (p = &ctx->pend_head; *p; p = &(*p)->next)
+			if (*p == req) {
+				*p = req->next;
+				break;
+			}
+		ctx->pend_tail = 0;
+		for (p = &ctx->pend_head; *p; p = &(*p)->next)
+			ctx->pend_tail = *p;
+		req->cancel = 1;
+		req->result = req->rw.acc ? req->rw.acc : -ECANCELED;
+		req->last = req->cur;
+		sl_store(req->cur, req->result);
+		sl_complete_locked(ctx, req);
+		return 0;
+	}
+	if (req->state == SL_REQ_RUNNING && !req->cancel) {
+		__atomic_store_n(&req->cancel, 1, __ATOMIC_SEQ_CST);
+		sl_sys3(SYS_tgkill, sl_sys0(SYS_getpid), req->helper->tid,
+			ctx->params.cancel_signal);
+	}
+	return 0;
+}
+
+SYSLET_API int syslet_cancel(struct syslet_ctx *ctx, struct syslet_atom *head)
+{
+	struct sl_req *req;
+	int rc = -ENOENT;
+
+	if (!ctx || !head)
+		return -EINVAL;
+	sl_ctx_lock(ctx);
+	req = sl_hash_find_locked(ctx, head);
+	if (req)
+		rc = sl_cancel_req_locked(ctx, req);
+	sl_ctx_unlock(ctx);
+	return rc;
+}

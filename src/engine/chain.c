@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Chains: checking them before anything runs, reading an atom's arguments
+ * when it runs, and choosing the atom after it.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+static int check_atom(const struct syslet_atom *a, struct sl_walk *w)
+{
+	const struct sl_sysent *e;
+	int i;
+
+	if ((uintptr_t)a & 7)
+		return -EINVAL;
+	if (a->flags & ~SYSLET_ATOM_FLAGS_ALL)
+		return -EINVAL;
+	if ((a->flags & (SYSLET_ASYNC | SYSLET_SYNC)) ==
+	    (SYSLET_ASYNC | SYSLET_SYNC))
+		return -EINVAL;
+	if ((uintptr_t)a->ret_ptr & 7)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		if ((a->flags & SYSLET_ARG_REF(i)) &&
+		    (!a->args[i] || (a->args[i] & 7)))
+			return -EINVAL;
+	e = sl_sys(a->nr);
+	if (!e)
+		return -EINVAL;
+	if (e->cls == SYSLET_CLASS_CALLER || (a->flags & SYSLET_SYNC))
+		w->home = true;
+	if (a->flags & SYSLET_ASYNC)
+		w->async = true;
+	if (e->cls == SYSLET_CLASS_EMULATED)
+		w->emulated = true;
+	return 0;
+}
+
+static bool seen(const struct syslet_atom *const *v, int n,
+		 const struct syslet_atom *a)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == a)
+			return true;
+	return false;
+}
+
+/*
+ * Visit every atom reachable from @head (through ->next, and through
+ * atom + 1 where SKIP_TO_NEXT_ON_STOP makes that a branch), once each, so
+ * that loops are allowed but bounded.  The common one-atom chain takes the
+ * short way.
+ */
+int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
+{
+	const struct syslet_atom *visit[SYSLET_CHAIN_MAX];
+	const struct syslet_atom *stack[2 * SYSLET_CHAIN_MAX];
+	int nvisit = 0, sp = 0, rc;
+
+	w->home = false;
+	w->async = false;
+	w->emulated = false;
+	if (!head)
+		return -EINVAL;
+	if (!head->next && !(head->flags & SYSLET_SKIP_TO_NEXT_ON_STOP))
+		return check_atom(head, w);
+
+	stack[sp++] = head;
+	while (sp) {
+		const struct syslet_atom *a = stack[--sp];
+
+		if (seen(visit, nvisit, a))
+			continue;
+		if (nvisit == SYSLET_CHAIN_MAX)
+			return -EINVAL;
+		visit[nvisit++] = a;
+		rc = check_atom(a, w);
+		if (rc)
+			return rc;
+		if (a->next)
+			stack[sp++] = a->next;
+		if (a->flags & SYSLET_SKIP_TO_NEXT_ON_STOP)
+			stack[sp++] = a + 1;
+	}
+	return 0;
+}
+
+int sl_resolve_args(const struct syslet_atom *a, long args[6])
+{
+	uint32_t refs = a->flags & (0x3fu << 8);
+	int i;
+
+	for (i = 0; i < 6; i++)
+		args[i] = a->args[i];
+	if (sl_likely(!refs))
+		return 0;
+	for (i = 0; i < 6; i++)
+		if (refs & SYSLET_ARG_REF(i))
+			args[i] = __atomic_load_n((const long *)a->args[i],
+						  __ATOMIC_ACQUIRE);
+	return 0;
+}
+
+static bool stops(uint32_t f, long ret)
+{
+	return ((f & SYSLET_STOP_ON_NONZERO) && ret != 0) ||
+	       ((f & SYSLET_STOP_ON_ZERO) && ret == 0) ||
+	       ((f & SYSLET_STOP_ON_NEGATIVE) && ret < 0) ||
+	       ((f & SYSLET_STOP_ON_NON_POSITIVE) && ret <= 0);
+}
+
+/* Molnar's rule: ->next unless stopped; stopped goes to atom + 1 or ends. */
+struct syslet_atom *sl_chain_next(struct syslet_atom *a, long ret)
+{
+	if (!stops(a->flags, ret))
+		return a->next;
+	if (a->flags & SYSLET_SKIP_TO_NEXT_ON_STOP)
+		return a + 1;
+	return 0;
+}

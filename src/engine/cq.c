@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Completions: the in-flight index, the completion ring, the eventfd, and
+ * syslet_reap()/syslet_wait().
+ *
+ * A request keeps its slot until its completion is reaped, so the ring can
+ * never hold more than queue_depth entries and never overflows.  The
+ * eventfd is readable exactly while the ring is not empty (it is written on
+ * the empty -> non-empty edge and read back on the way to empty, both under
+ * the lock); until the program has asked for it, nobody can be polling it,
+ * and it is not written at all.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "internal.h"
+
+static uint32_t hash_of(const struct syslet_ctx *ctx,
+			const struct syslet_atom *head)
+{
+	uintptr_t p = (uintptr_t)head >> 3;
+
+	return (uint32_t)((p * 0x9E3779B97F4A7C15ull) >> 32) & ctx->hash_mask;
+}
+
+void sl_hash_add_locked(struct syslet_ctx *ctx, struct sl_req *req)
+{
+	struct sl_req **b = &ctx->hash[hash_of(ctx, req->head)];
+
+	req->hnext = *b;
+	*b = req;
+}
+
+void sl_hash_del_locked(struct syslet_ctx *ctx, struct sl_req *req)
+{
+	struct sl_req **p = &ctx->hash[hash_of(ctx, req->head)];
+
+	for (; *p; p = &(*p)->hnext)
+		if (*p == req) {
+			*p = req->hnext;
+			req->hnext = 0;
+			return;
+		}
+}
+
+struct sl_req *sl_hash_find_locked(struct syslet_ctx *ctx,
+				   const struct syslet_atom *head)
+{
+	struct sl_req *r = ctx->hash[hash_of(ctx, head)];
+
+	while (r && r->head != head)
+		r = r->hnext;
+	return r;
+}
+
+void sl_req_release_locked(struct syslet_ctx *ctx, struct sl_req *req)
+{
+	req->state = SL_REQ_FREE;
+	req->next = ctx->free_reqs;
+	ctx->free_reqs = req;
+	__atomic_store_n(&ctx->inflight, ctx->inflight - 1, __ATOMIC_RELAXED);
+}
+
+static void efd_write_locked(struct syslet_ctx *ctx)
+{
+	uint64_t one = 1;
+
+	if (ctx->efd_armed && !ctx->efd_signaled) {
+		ctx->efd_signaled = true;
+		sl_sys3(SYS_write, ctx->efd, &one, sizeof(one));
+	}
+}
+
+static void efd_read_locked(struct syslet_ctx *ctx)
+{
+	uint64_t v;
+
+	if (ctx->efd_signaled && !ctx->cq_head) {
+		ctx->efd_signaled = false;
+		sl_sys3(SYS_read, ctx->efd, &v, sizeof(v));
+	}
+}
+
+/* The chain of @req has finished; req->last and req->result are set. */
+void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req)
+{
+	sl_hash_del_locked(ctx, req);
+	req->helper = 0;
+	if (req->sflags & SYSLET_SUBMIT_WAIT) {
+		req->state = SL_REQ_DONE;
+		if (__atomic_exchange_n(&req->done, SL_DONE_YES,
+					__ATOMIC_ACQ_REL) == SL_DONE_SLEEPING)
+			sl_futex_wake(&req->done, 1);
+	} else {
+		req->state = SL_REQ_COMPLETED;
+		req->next = 0;
+		if (ctx->cq_tail)
+			ctx->cq_tail->next = req;
+		else
+			ctx->cq_head = req;
+		ctx->cq_tail = req;
+		ctx->cq_count++;
+		__atomic_store_n(&ctx->cq_seq, ctx->cq_seq + 1,
+				 __ATOMIC_RELEASE);
+		efd_write_locked(ctx);
+		if (ctx->cq_waiters)
+			sl_futex_wake(&ctx->cq_seq, INT32_MAX);
+	}
+	if (ctx->closing) {
+		__atomic_store_n(&ctx->exit_seq, ctx->exit_seq + 1,
+				 __ATOMIC_RELEASE);
+		sl_futex_wake(&ctx->exit_seq, INT32_MAX);
+	}
+}
+
+static unsigned int reap_locked(struct syslet_ctx *ctx,
+				struct syslet_completion *cqes,
+				unsigned int nr)
+{
+	unsigned int n = 0;
+
+	while (n < nr && ctx->cq_head) {
+		struct sl_req *req = ctx->cq_head;
+
+		ctx->cq_head = req->next;
+		if (!ctx->cq_head)
+			ctx->cq_tail = 0;
+		ctx->cq_count--;
+		cqes[n].head = req->head;
+		cqes[n].last = req->last;
+		cqes[n].result = req->result;
+		cqes[n].user_data = req->head->user_data;
+		n++;
+		sl_req_release_locked(ctx, req);
+	}
+	efd_read_locked(ctx);
+	return n;
+}
+
+SYSLET_API int syslet_reap(struct syslet_ctx *ctx,
+			   struct syslet_completion *cqes, unsigned int nr)
+{
+	unsigned int n;
+
+	if (!ctx || !cqes || !nr)
+		return -EINVAL;
+	if (nr > INT32_MAX)
+		nr = INT32_MAX;
+	sl_ctx_lock(ctx);
+	n = reap_locked(ctx, cqes, nr);
+	sl_ctx_unlock(ctx);
+	return (int)n;
+}
+
+/*
+ * Before sleeping, give the CPU away a few times: a helper that took our
+ * call is usually on this CPU, runnable, and a yield lets it finish the call
+ * without either side paying for a cross-CPU wake-up.
+ */
+#define SL_WAIT_YIELDS 4
+
+SYSLET_API int syslet_wait(struct syslet_ctx *ctx,
+			   struct syslet_completion *cqes, unsigned int nr,
+			   unsigned int min_complete,
+			   const struct timespec *timeout)
+{
+	int64_t deadline = 0;
+	unsigned int got = 0;
+	int yields = 0;
+
+	if (!ctx || !cqes || !nr || min_complete > nr)
+		return -EINVAL;
+	if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 ||
+			timeout->tv_nsec >= 1000000000))
+		return -EINVAL;
+	if (nr > INT32_MAX)
+		nr = INT32_MAX;
+	if (timeout)
+		deadline = sl_now_ns() + (int64_t)timeout->tv_sec * 1000000000 +
+			   timeout->tv_nsec;
+	for (;;) {
+		struct timespec rel, *relp = 0;
+		uint32_t seq;
+		int rc;
+
+		sl_ctx_lock(ctx);
+		got += reap_locked(ctx, cqes + got, nr - got);
+		if (got >= min_complete || got == nr) {
+			sl_ctx_unlock(ctx);
+			return (int)got;
+		}
+		if (yields < SL_WAIT_YIELDS &&
+		    __atomic_load_n(&ctx->inflight, __ATOMIC_RELAXED) > got) {
+			sl_ctx_unlock(ctx);
+			yields++;
+			sched_yield();
+			continue;
+		}
+		seq = ctx->cq_seq;
+		ctx->cq_waiters++;
+		sl_ctx_unlock(ctx);
+
+		if (timeout) {
+			int64_t left = deadline - sl_now_ns();
+
+			if (left < 0)
+				left = 0;
+			rel.tv_sec = left / 1000000000;
+			rel.tv_nsec = left % 1000000000;
+			relp = &rel;
+		}
+		rc = (relp && !relp->tv_sec && !relp->tv_nsec)
+			     ? -ETIMEDOUT
+			     : sl_futex_wait(&ctx->cq_seq, seq, relp);
+
+		sl_ctx_lock(ctx);
+		ctx->cq_waiters--;
+		if (rc == -ETIMEDOUT || rc == -EINTR) {
+			got += reap_locked(ctx, cqes + got, nr - got);
+			sl_ctx_unlock(ctx);
+			if (got)
+				return (int)got;
+			return rc == -EINTR ? -EINTR : -ETIME;
+		}
+		sl_ctx_unlock(ctx);
+	}
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Engine internals.  Prefix sl_ for everything here.
+ *
+ * Data flow: syslet_submit() (submit.c) walks the chain (chain.c) and runs
+ * atoms on the caller, each first attempted without blocking (nowait.c).
+ * The first atom that would block is handed, with its resolved arguments
+ * and any partial progress, to a helper (helper.c), which finishes the
+ * chain with cancellable system calls (syscall_cp.S, cancel.c) and posts a
+ * completion (cq.c) or wakes the one thread waiting for it.
+ */
+#ifndef SL_INTERNAL_H
+#define SL_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <syslet.h>
+
+#include "systab.h"
+
+#define SYSLET_API __attribute__((visibility("default")))
+
+#define sl_likely(x) __builtin_expect(!!(x), 1)
+#define sl_unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ------------------------------------------------------------------ */
+/* Raw system calls: never touch errno, return -errno.                  */
+
+static inline long sl_sys6(long nr, long a, long b, long c, long d, long e,
+			   long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
+			   "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+#define sl_sys0(n) sl_sys6((n), 0, 0, 0, 0, 0, 0)
+#define sl_sys1(n, a) sl_sys6((n), (long)(a), 0, 0, 0, 0, 0)
+#define sl_sys2(n, a, b) sl_sys6((n), (long)(a), (long)(b), 0, 0, 0, 0)
+#define sl_sys3(n, a, b, c)                                                \
+	sl_sys6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define sl_sys4(n, a, b, c, d)                                             \
+	sl_sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+
+/*
+ * The cancellable system call (syscall_cp.S): checks *cancel, then makes
+ * the call.  A cancel signal that lands between the check and the end of
+ * the syscall instruction moves the thread to a path returning -ECANCELED
+ * without making the call; one that interrupts the call makes it return
+ * -EINTR, which the caller turns into -ECANCELED.
+ */
+long sl_syscall_cp(const volatile int *cancel, long nr, const long *args);
+extern const char sl_cp_begin[], sl_cp_end[], sl_cp_cancel[];
+
+/* futex(2) on a private word. */
+int sl_futex_wait(uint32_t *word, uint32_t val, const struct timespec *rel);
+void sl_futex_wake(uint32_t *word, int n);
+void sl_warn_once(const char *what, int err);
+int64_t sl_now_ns(void);
+
+/* ------------------------------------------------------------------ */
+/* Partial read/write progress, so the rest of a call can be finished.  */
+
+enum sl_rw_op { SL_RW_NONE = 0, SL_RW_READ, SL_RW_WRITE, SL_RW_RECV, SL_RW_SEND };
+
+struct sl_rw {
+	uint8_t op;		  /* enum sl_rw_op; NONE: nothing done yet */
+	int fd;
+	const struct iovec *iov;  /* the caller's vector, from segment 0 */
+	int cnt;
+	size_t skip;		  /* bytes of iov[0] already done */
+	long off;		  /* file offset, -1 for the file position */
+	int flags;		  /* RWF_* or MSG_* the caller gave */
+	long acc;		  /* bytes done so far */
+	struct iovec one;	  /* a single-buffer call's vector */
+};
+
+/* ------------------------------------------------------------------ */
+/* Requests: a chain in flight.  A fixed array of queue_depth of them.  */
+
+enum sl_req_state {
+	SL_REQ_FREE = 0,
+	SL_REQ_QUEUED,	  /* waiting for a helper */
+	SL_REQ_RUNNING,	  /* a helper has it */
+	SL_REQ_COMPLETED, /* in the completion ring, until reaped */
+	SL_REQ_DONE,	  /* finished, its SUBMIT_WAIT waiter not yet back */
+};
+
+/* sl_req.done: the SYSLET_SUBMIT_WAIT hand-back word. */
+#define SL_DONE_NO 0u
+#define SL_DONE_SLEEPING 1u
+#define SL_DONE_YES 2u
+
+struct sl_helper;
+
+struct sl_req {
+	struct syslet_ctx *ctx;
+	struct syslet_atom *head;
+	struct syslet_atom *cur;  /* the atom to run next (or last run) */
+	long args[6];		  /* cur's arguments, resolved */
+	bool have_args;		  /* args valid (cur was started) */
+	struct sl_rw rw;	  /* cur's partial progress */
+	unsigned int sflags;	  /* SYSLET_SUBMIT_* */
+	uint8_t state;		  /* enum sl_req_state, under ctx->lock */
+	volatile int cancel;	  /* read by the cancel stub and handler */
+	pid_t tid;		  /* the submitter, for emulated identity */
+	struct sl_helper *helper; /* while RUNNING */
+	uint32_t done;		  /* SL_DONE_* for SUBMIT_WAIT */
+	struct syslet_atom *last; /* outcome */
+	long result;
+	struct sl_req *next;	  /* free list, pending queue, ring */
+	struct sl_req *hnext;	  /* in-flight hash chain */
+};
+
+/* ------------------------------------------------------------------ */
+/* Helpers.                                                              */
+
+/* sl_helper.mbox */
+#define SL_MBOX_SPIN 0u	 /* idle, polling the word between yields */
+#define SL_MBOX_WORK 1u	 /* h->req is set */
+#define SL_MBOX_EXIT 2u	 /* syslet_ctx_destroy() */
+#define SL_MBOX_SLEEP 3u /* idle, asleep on the word: needs a futex wake */
+
+struct sl_helper {
+	struct syslet_ctx *ctx;
+	pthread_t thread;
+	pid_t tid;
+	int cpu;		  /* home CPU, or -1 */
+	uint32_t mbox;		  /* SL_MBOX_*, futex word */
+	struct sl_req *req;	  /* handed over with SL_MBOX_WORK */
+	bool idle;		  /* on an idle list */
+	bool exited;		  /* returned from its thread function */
+	struct sl_helper *next_idle;
+	struct sl_helper *next_all;
+};
+
+/* ------------------------------------------------------------------ */
+/* The context.                                                          */
+
+struct syslet_ctx {
+	struct syslet_params params;
+	pthread_mutex_t lock;	  /* everything below, unless noted */
+
+	struct sl_req *reqs;	  /* [queue_depth] */
+	struct sl_req *free_reqs;
+	uint32_t inflight;	  /* reqs not FREE; read racily as a hint */
+	struct sl_req **hash;	  /* in-flight by head, [hash_size] */
+	uint32_t hash_mask;
+
+	struct sl_req *pend_head, *pend_tail; /* QUEUED, FIFO */
+
+	struct sl_helper **idle;  /* [ncpu + 1]: per home CPU, last = none */
+	int ncpu;
+	struct sl_helper *helpers; /* all not yet joined */
+	uint32_t nhelpers;	  /* alive (not exited) */
+
+	struct sl_req *cq_head, *cq_tail; /* COMPLETED, FIFO */
+	uint32_t cq_count;
+	uint32_t cq_seq;	  /* futex word: bumped on every post */
+	uint32_t cq_waiters;	  /* threads asleep in syslet_wait */
+	int efd;		  /* eventfd */
+	bool efd_armed;		  /* syslet_eventfd() was called */
+	bool efd_signaled;	  /* a write is owed no read yet */
+
+	bool closing;		  /* syslet_ctx_destroy() under way */
+	uint32_t exit_seq;	  /* futex word: bumped when a helper exits */
+	struct syslet_ctx *next_ctx; /* global list, for fork */
+};
+
+/* ------------------------------------------------------------------ */
+/* Module interfaces.                                                    */
+
+/* chain.c */
+struct sl_walk {
+	bool home;	/* some atom must stay on the submitter */
+	bool async;	/* some atom asks for a helper */
+	bool emulated;	/* some atom is answered as the submitter */
+};
+int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w);
+int sl_resolve_args(const struct syslet_atom *a, long args[6]);
+struct syslet_atom *sl_chain_next(struct syslet_atom *a, long ret);
+static inline void sl_store(const struct syslet_atom *a, long ret)
+{
+	if (a->ret_ptr)
+		__atomic_store_n(a->ret_ptr, ret, __ATOMIC_RELEASE);
+}
+
+/* nowait.c */
+#define SL_WOULDBLOCK 1
+int sl_nowait(int nr, const struct sl_sysent *e, const long *args,
+	      struct sl_rw *rw, long *ret);
+long sl_finish_blocking(int nr, const long *args, struct sl_rw *rw,
+			const volatile int *cancel);
+
+/* helper.c */
+int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);
+void sl_helper_stop_all(struct syslet_ctx *ctx);
+void sl_run_on_helper(struct sl_req *req);
+
+/* cq.c */
+void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req);
+void sl_req_release_locked(struct syslet_ctx *ctx, struct sl_req *req);
+void sl_hash_del_locked(struct syslet_ctx *ctx, struct sl_req *req);
+struct sl_req *sl_hash_find_locked(struct syslet_ctx *ctx,
+				   const struct syslet_atom *head);
+void sl_hash_add_locked(struct syslet_ctx *ctx, struct sl_req *req);
+
+/* cancel.c */
+int sl_cancel_signal_get(int sig);
+void sl_cancel_signal_put(int sig);
+void sl_helper_tls_set(struct sl_req *req);
+void sl_helper_tls_enter(void);
+int sl_cancel_req_locked(struct syslet_ctx *ctx, struct sl_req *req);
+
+/* ctx.c */
+void sl_ctx_lock(struct syslet_ctx *ctx);
+void sl_ctx_unlock(struct syslet_ctx *ctx);
+
+#endif

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Trying a call without blocking, and finishing what such a try began.
+ *
+ * The submitter tries each call in a form that cannot block (RWF_NOWAIT,
+ * MSG_DONTWAIT, RESOLVE_CACHED, a readiness probe).  Where the try did part
+ * of the work (a regular file read that found only some pages cached, a
+ * stream send that filled the socket buffer), the native call would have
+ * done all of it: the rest is finished in blocking form, on a helper, and
+ * the parts are added up.  Where the try did nothing, the helper makes the
+ * original call unchanged, so its result is exactly the native one.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/fs.h>
+#include <linux/openat2.h>
+
+#include "internal.h"
+
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+
+/* The kernel's VALID_OPEN_FLAGS and O_PATH_FLAGS (fs/fcntl.c, fs/open.c). */
+#define SL_VALID_OPEN_FLAGS                                                \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |    \
+	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |         \
+	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC |       \
+	 O_PATH | O_TMPFILE)
+#define SL_O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+
+static bool fd_nonblocking(int fd)
+{
+	long fl = sl_sys2(SYS_fcntl, fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_NONBLOCK);
+}
+
+static bool fd_is_file(int fd)
+{
+	struct stat st;
+
+	if (sl_sys2(SYS_fstat, fd, &st) < 0)
+		return false;
+	return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
+}
+
+/* ------------------------------------------------------------------ */
+/* Read/write progress (struct sl_rw).                                  */
+
+static void rw_init_one(struct sl_rw *rw, int op, long fd, long buf,
+			long len, long off, int flags)
+{
+	rw->op = op;
+	rw->fd = (int)fd;
+	rw->iov = 0;
+	rw->one.iov_base = (void *)buf;
+	rw->one.iov_len = (size_t)len;
+	rw->cnt = 1;
+	rw->skip = 0;
+	rw->off = off;
+	rw->flags = flags;
+	rw->acc = 0;
+}
+
+static void rw_init_vec(struct sl_rw *rw, int op, long fd, long iov,
+			long cnt, long off, int flags)
+{
+	rw_init_one(rw, op, fd, 0, 0, off, flags);
+	rw->iov = (const struct iovec *)iov;
+	rw->cnt = (int)cnt;
+}
+
+static void rw_from_call(int nr, const long *a, struct sl_rw *rw)
+{
+	switch (nr) {
+	case SYS_read:
+		rw_init_one(rw, SL_RW_READ, a[0], a[1], a[2], -1, 0);
+		break;
+	case SYS_write:
+		rw_init_one(rw, SL_RW_WRITE, a[0], a[1], a[2], -1, 0);
+		break;
+	case SYS_pread64:
+		rw_init_one(rw, SL_RW_READ, a[0], a[1], a[2], a[3], 0);
+		break;
+	case SYS_pwrite64:
+		rw_init_one(rw, SL_RW_WRITE, a[0], a[1], a[2], a[3], 0);
+		break;
+	case SYS_readv:
+		rw_init_vec(rw, SL_RW_READ, a[0], a[1], a[2], -1, 0);
+		break;
+	case SYS_writev:
+		rw_init_vec(rw, SL_RW_WRITE, a[0], a[1], a[2], -1, 0);
+		break;
+	case SYS_preadv:
+		rw_init_vec(rw, SL_RW_READ, a[0], a[1], a[2], a[3], 0);
+		break;
+	case SYS_pwritev:
+		rw_init_vec(rw, SL_RW_WRITE, a[0], a[1], a[2], a[3], 0);
+		break;
+	case SYS_preadv2:
+		rw_init_vec(rw, SL_RW_READ, a[0], a[1], a[2], a[3], (int)a[5]);
+		break;
+	case SYS_pwritev2:
+		rw_init_vec(rw, SL_RW_WRITE, a[0], a[1], a[2], a[3], (int)a[5]);
+		break;
+	default:
+		rw->op = SL_RW_NONE;
+	}
+}
+
+static size_t seg_len(const struct sl_rw *rw)
+{
+	return rw->iov ? rw->iov[0].iov_len : rw->one.iov_len;
+}
+
+static void rw_advance(struct sl_rw *rw, long n)
+{
+	rw->acc += n;
+	if (rw->off >= 0)
+		rw->off += n;
+	while (n > 0 && rw->cnt > 0) {
+		size_t left = seg_len(rw) - rw->skip;
+
+		if ((size_t)n < left) {
+			rw->skip += (size_t)n;
+			return;
+		}
+		n -= (long)left;
+		rw->skip = 0;
+		rw->cnt--;
+		if (rw->iov)
+			rw->iov++;
+	}
+}
+
+static bool rw_left(const struct sl_rw *rw)
+{
+	int i;
+
+	if (rw->cnt <= 0)
+		return false;
+	if (seg_len(rw) > rw->skip)
+		return true;
+	for (i = 1; rw->iov && i < rw->cnt; i++)
+		if (rw->iov[i].iov_len)
+			return true;
+	return false;
+}
+
+/* One call for what is left; @cancel NULL means "on the submitter". */
+static long rw_step(const struct sl_rw *rw, bool nowait,
+		    const volatile int *cancel)
+{
+	struct iovec tmp;
+	const struct iovec *vec;
+	struct msghdr m = { 0 };
+	long a[6] = { rw->fd, 0, 0, 0, 0, 0 };
+	long nr;
+	int n;
+
+	if (!rw->iov || rw->skip) {
+		const struct iovec *s = rw->iov ? rw->iov : &rw->one;
+
+		tmp.iov_base = (char *)s->iov_base + rw->skip;
+		tmp.iov_len = s->iov_len - rw->skip;
+		vec = &tmp;
+		n = 1;
+	} else {
+		vec = rw->iov;
+		n = rw->cnt;
+	}
+	switch (rw->op) {
+	case SL_RW_READ:
+	case SL_RW_WRITE:
+		nr = rw->op == SL_RW_READ ? SYS_preadv2 : SYS_pwritev2;
+		a[1] = (long)vec;
+		a[2] = n;
+		a[3] = rw->off;
+		a[5] = rw->flags | (nowait ? RWF_NOWAIT : 0);
+		break;
+	default:
+		nr = rw->op == SL_RW_RECV ? SYS_recvmsg : SYS_sendmsg;
+		m.msg_iov = (struct iovec *)vec;
+		m.msg_iovlen = (size_t)n;
+		a[1] = (long)&m;
+		a[2] = rw->flags | (nowait ? MSG_DONTWAIT : 0);
+		break;
+	}
+	if (cancel)
+		return sl_syscall_cp(cancel, nr, a);
+	return sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+enum { RW_DONE, RW_BLOCK, RW_NATIVE };
+
+static int rw_attempt(struct sl_rw *rw, long *ret)
+{
+	bool isreg = false, checked = false;
+
+	for (;;) {
+		long r = rw_step(rw, true, 0);
+
+		if (r == -EAGAIN) {
+			if (fd_nonblocking(rw->fd)) {
+				*ret = rw->acc ? rw->acc : r;
+				return RW_DONE;
+			}
+			return RW_BLOCK;
+		}
+		if (r == -EOPNOTSUPP && !rw->acc)
+			return RW_NATIVE; /* this file has no NOWAIT mode */
+		if (r <= 0) {
+			*ret = rw->acc ? rw->acc : r;
+			return RW_DONE;
+		}
+		rw_advance(rw, r);
+		if (!rw_left(rw)) {
+			*ret = rw->acc;
+			return RW_DONE;
+		}
+		/* A short read is final, except from a file. */
+		if (rw->op == SL_RW_READ) {
+			if (!checked) {
+				isreg = fd_is_file(rw->fd);
+				checked = true;
+			}
+			if (!isreg) {
+				*ret = rw->acc;
+				return RW_DONE;
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Socket messages.                                                      */
+
+static size_t msg_total(int nr, const long *a, struct sl_rw *rw)
+{
+	const struct msghdr *m;
+	size_t t = 0;
+	size_t i;
+
+	if (nr == SYS_sendto || nr == SYS_recvfrom) {
+		rw_init_one(rw, 0, a[0], a[1], a[2], -1, (int)a[3]);
+		return (size_t)a[2];
+	}
+	m = (const struct msghdr *)a[1];
+	rw_init_vec(rw, 0, a[0], (long)m->msg_iov, (long)m->msg_iovlen, -1,
+		    (int)a[2]);
+	for (i = 0; i < m->msg_iovlen; i++)
+		t += m->msg_iov[i].iov_len;
+	return t;
+}
+
+static int msg_attempt(int nr, const struct sl_sysent *e, const long *args,
+		       struct sl_rw *rw, long *ret)
+{
+	long a[6];
+	long r;
+	int i, flags = (int)args[e->flagarg];
+	bool send = nr == SYS_sendto || nr == SYS_sendmsg;
+
+	if (flags & MSG_DONTWAIT) {
+		*ret = sl_sys6(nr, args[0], args[1], args[2], args[3], args[4],
+			       args[5]);
+		return RW_DONE;
+	}
+	if (nr != SYS_sendto && nr != SYS_sendmsg && nr != SYS_recvfrom &&
+	    nr != SYS_recvmsg)
+		return RW_BLOCK; /* *mmsg: counts of messages, not bytes */
+	for (i = 0; i < 6; i++)
+		a[i] = args[i];
+	a[e->flagarg] = flags | MSG_DONTWAIT;
+	r = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (r == -EAGAIN) {
+		if (fd_nonblocking((int)args[0])) {
+			*ret = r;
+			return RW_DONE;
+		}
+		return RW_BLOCK;
+	}
+	*ret = r;
+	if (r <= 0 || (!send && !(flags & MSG_WAITALL)))
+		return RW_DONE;
+	/* Stream send (or MSG_WAITALL receive) that did only part. */
+	if ((size_t)r >= msg_total(nr, args, rw))
+		return RW_DONE;
+	rw->op = send ? SL_RW_SEND : SL_RW_RECV;
+	rw->flags = flags & ~MSG_DONTWAIT;
+	rw_advance(rw, r);
+	return rw_attempt(rw, ret);
+}
+
+/* ------------------------------------------------------------------ */
+/* Opens: the path lookup, from the dentry cache only.                  */
+
+static int open_attempt(int nr, const long *a, long *ret)
+{
+	struct open_how how = { 0 };
+	long dfd, path, r;
+
+	if (nr == SYS_open) {
+		dfd = AT_FDCWD;
+		path = a[0];
+		how.flags = (uint64_t)(unsigned int)a[1];
+		how.mode = (uint64_t)a[2];
+	} else if (nr == SYS_openat) {
+		dfd = a[0];
+		path = a[1];
+		how.flags = (uint64_t)(unsigned int)a[2];
+		how.mode = (uint64_t)a[3];
+	} else {
+		const struct open_how *h = (const struct open_how *)a[2];
+
+		if (!h || (size_t)a[3] != sizeof(how))
+			return RW_BLOCK;
+		how = *h;
+		if (how.resolve & RESOLVE_CACHED)
+			return RW_NATIVE;
+		dfd = a[0];
+		path = a[1];
+	}
+	if (nr != SYS_openat2) {
+		/* What open(2) and openat(2) do before they share openat2's path. */
+		how.flags &= SL_VALID_OPEN_FLAGS;
+		how.mode &= 07777;
+		if (how.flags & O_PATH)
+			how.flags &= SL_O_PATH_FLAGS;
+		if (!(how.flags & (O_CREAT | O_TMPFILE)))
+			how.mode = 0;
+	}
+	how.resolve |= RESOLVE_CACHED;
+	r = sl_sys4(SYS_openat2, dfd, path, &how, sizeof(how));
+	if (r == -EAGAIN || r == -EINVAL || r == -ENOSYS || r == -E2BIG)
+		return RW_BLOCK; /* the helper makes the original call */
+	*ret = r;
+	return RW_DONE;
+}
+
+/* ------------------------------------------------------------------ */
+
+int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
+	      struct sl_rw *rw, long *ret)
+{
+	int how = RW_NATIVE;
+
+	rw->op = SL_RW_NONE;
+	switch (e->nb) {
+	case SL_NB_BLOCKS:
+		return SL_WOULDBLOCK;
+	case SL_NB_READ:
+	case SL_NB_WRITE:
+		rw_from_call(nr, a, rw);
+		if (rw->op != SL_RW_NONE && !(rw->flags & RWF_NOWAIT))
+			how = rw_attempt(rw, ret);
+		break;
+	case SL_NB_MSG:
+		how = msg_attempt(nr, e, a, rw, ret);
+		break;
+	case SL_NB_POLLIN: {
+		struct pollfd p = { .fd = (int)a[0], .events = POLLIN };
+
+		if (sl_sys3(SYS_poll, &p, 1, 0) == 0 &&
+		    !fd_nonblocking((int)a[0]))
+			how = RW_BLOCK;
+		break;
+	}
+	case SL_NB_OPEN:
+		how = open_attempt(nr, a, ret);
+		break;
+	case SL_NB_FCNTL:
+		if (a[1] == F_SETLKW || a[1] == F_OFD_SETLKW)
+			how = RW_BLOCK;
+		break;
+	default:
+		break;
+	}
+	if (how == RW_NATIVE) {
+		rw->op = SL_RW_NONE;
+		*ret = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		return 0;
+	}
+	if (how == RW_BLOCK) {
+		if (rw->acc == 0 && rw->skip == 0)
+			rw->op = SL_RW_NONE; /* nothing done: native call */
+		return SL_WOULDBLOCK;
+	}
+	rw->op = SL_RW_NONE;
+	return 0;
+}
+
+/* On a helper: finish the call, blocking, stopping early if cancelled. */
+long sl_finish_blocking(int nr, const long *a, struct sl_rw *rw,
+			const volatile int *cancel)
+{
+	long r;
+
+	if (rw->op == SL_RW_NONE)
+		return sl_syscall_cp(cancel, nr, a);
+	/* Only a file read, a stream send or a MSG_WAITALL receive gets here. */
+	for (;;) {
+		r = rw_step(rw, false, cancel);
+		if (r <= 0)
+			return rw->acc ? rw->acc : r;
+		rw_advance(rw, r);
+		if (!rw_left(rw) || *cancel)
+			return rw->acc;
+	}
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * syslet_submit(): run a chain on the caller while its calls do not block,
+ * and hand the rest to a helper at the first one that would.
+ *
+ * This is the hot path of a cached read: it takes no lock and makes no
+ * system call of its own unless something is in flight or a call blocks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "internal.h"
+
+/* Yields before a SYSLET_SUBMIT_WAIT caller sleeps: see cq.c. */
+#define SL_WAIT_YIELDS 4
+
+static void wait_done(struct sl_req *req)
+{
+	int i;
+
+	for (i = 0; i < SL_WAIT_YIELDS; i++) {
+		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE) == SL_DONE_YES)
+			return;
+		sched_yield();
+	}
+	for (;;) {
+		uint32_t v = SL_DONE_NO;
+
+		if (__atomic_compare_exchange_n(&req->done, &v, SL_DONE_SLEEPING,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE) ||
+		    v == SL_DONE_SLEEPING)
+			sl_futex_wait(&req->done, SL_DONE_SLEEPING, 0);
+		else if (v == SL_DONE_YES)
+			return;
+	}
+}
+
+struct sl_exec {
+	struct syslet_atom *head;
+	struct syslet_atom *cur;
+	long args[6];
+	bool have_args;
+	struct sl_rw rw;
+	unsigned int sflags;
+};
+
+/*
+ * Hand @x to a helper.  Returns SYSLET_QUEUED, SYSLET_DONE (the chain was
+ * waited for), or -EAGAIN if the caller must run it itself.
+ */
+static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
+{
+	struct sl_req *req;
+	int rc, saved = errno;
+
+	sl_ctx_lock(ctx);
+	req = ctx->free_reqs;
+	if (!req || ctx->closing) {
+		sl_ctx_unlock(ctx);
+		return -EAGAIN;
+	}
+	ctx->free_reqs = req->next;
+	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
+	req->head = x->head;
+	req->cur = x->cur;
+	memcpy(req->args, x->args, sizeof(req->args));
+	req->have_args = x->have_args;
+	req->rw = x->rw;
+	req->sflags = x->sflags;
+	req->cancel = 0;
+	req->tid = want_tid ? (pid_t)sl_sys0(SYS_gettid) : 0;
+	req->done = SL_DONE_NO;
+	req->last = 0;
+	req->result = 0;
+	req->state = SL_REQ_QUEUED;
+	sl_hash_add_locked(ctx, req);
+	rc = sl_helper_dispatch(ctx, req); /* unlocks */
+	errno = saved;
+	if (rc)
+		return rc;
+	if (!(x->sflags & SYSLET_SUBMIT_WAIT))
+		return SYSLET_QUEUED;
+	wait_done(req);
+	sl_ctx_lock(ctx);
+	sl_req_release_locked(ctx, req);
+	sl_ctx_unlock(ctx);
+	return SYSLET_DONE;
+}
+
+/* Post a completion for a chain that ended on the caller. */
+static int post_inline(struct syslet_ctx *ctx, struct sl_exec *x,
+		       struct syslet_atom *last, long result)
+{
+	struct sl_req *req;
+
+	sl_ctx_lock(ctx);
+	req = ctx->free_reqs;
+	if (!req) {
+		sl_ctx_unlock(ctx);
+		return -EBUSY;
+	}
+	ctx->free_reqs = req->next;
+	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
+	req->head = x->head;
+	req->sflags = x->sflags & ~SYSLET_SUBMIT_WAIT;
+	req->last = last;
+	req->result = result;
+	sl_hash_add_locked(ctx, req);
+	sl_complete_locked(ctx, req);
+	sl_ctx_unlock(ctx);
+	return SYSLET_DONE;
+}
+
+static bool in_flight(struct syslet_ctx *ctx, const struct syslet_atom *head)
+{
+	bool found;
+
+	if (!__atomic_load_n(&ctx->inflight, __ATOMIC_RELAXED))
+		return false;
+	sl_ctx_lock(ctx);
+	found = sl_hash_find_locked(ctx, head) != 0;
+	sl_ctx_unlock(ctx);
+	return found;
+}
+
+SYSLET_API int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
+			     unsigned int flags)
+{
+	struct sl_exec x;
+	struct sl_walk w;
+	struct syslet_atom *a, *last = 0;
+	long ret = 0;
+	bool home;
+	int rc;
+
+	if (!ctx || !head || (flags & ~SYSLET_SUBMIT_FLAGS_ALL))
+		return -EINVAL;
+	rc = sl_chain_check(head, &w);
+	if (rc)
+		return rc;
+	if (w.home && (w.async || (flags & SYSLET_SUBMIT_ASYNC)))
+		return -EINVAL;
+	if (in_flight(ctx, head))
+		return -EBUSY;
+	if ((flags & SYSLET_SUBMIT_CQE_ALWAYS) &&
+	    !__atomic_load_n(&ctx->free_reqs, __ATOMIC_RELAXED))
+		return -EBUSY;
+
+	home = w.home;
+	x.head = head;
+	x.sflags = flags;
+	for (a = head; a; a = sl_chain_next(a, ret)) {
+		const struct sl_sysent *e = sl_sys(a->nr);
+		bool forced = (a->flags & SYSLET_ASYNC) ||
+			      (a == head && (flags & SYSLET_SUBMIT_ASYNC));
+
+		x.cur = a;
+		x.have_args = false;
+		x.rw.op = SL_RW_NONE;
+		x.rw.acc = 0;
+		x.rw.skip = 0;
+		if (!home && forced) {
+			rc = handoff(ctx, &x, w.emulated);
+			if (rc >= 0)
+				return rc;
+			home = true; /* no helper to be had: we run it */
+		}
+		sl_resolve_args(a, x.args);
+		if (home || e->cls != SYSLET_CLASS_ANY) {
+			ret = sl_sys6(a->nr, x.args[0], x.args[1], x.args[2],
+				      x.args[3], x.args[4], x.args[5]);
+		} else if (sl_nowait(a->nr, e, x.args, &x.rw, &ret)) {
+			x.have_args = true;
+			rc = handoff(ctx, &x, w.emulated);
+			if (rc >= 0)
+				return rc;
+			home = true;
+			ret = sl_finish_blocking(a->nr, x.args, &x.rw,
+						 &(int){ 0 });
+		}
+		sl_store(a, ret);
+		last = a;
+	}
+	if (flags & SYSLET_SUBMIT_CQE_ALWAYS)
+		return post_inline(ctx, &x, last, ret);
+	return SYSLET_DONE;
+}
