@@ -17,9 +17,16 @@
  * credentials, scheduling of "this thread", ...) are never executed on a
  * helper: see syslet_syscall_class().
  *
- * All functions return a negative errno value on failure.  Only the codes
- * documented for each function escape; -EFAULT means an internal failure
- * of the library that it could not map to anything better.
+ * All functions return a negative errno value on failure, and only the
+ * codes documented for each function.  They never change errno.  All are
+ * thread-safe, except that syslet_ctx_destroy() must not run concurrently
+ * with any other call on the same context.
+ *
+ * After fork() the child's copy of a context is usable: it has no helpers
+ * until it needs some, the chains that were in flight in the parent
+ * complete in the child with -ECANCELED (they did not run there), unreaped
+ * completions stay, and syslet_eventfd() returns the same number, which
+ * the child's own eventfd now occupies.
  *
  * x86-64 Linux only.
  */
@@ -38,8 +45,10 @@ extern "C" {
 #define SYSLET_VERSION_MICRO 0
 
 /*
- * Atom flags.  The values of the first eight are those of Ingo Molnar's
- * 2007 kernel syslets, so code written against those reads the same.
+ * Atom flags.  Their values are those of Ingo Molnar's 2007 kernel syslets.
+ * His SYSLET_NO_COMPLETE (0x4) has no counterpart, because completions are
+ * posted per chain, not per atom; and where his atoms took every argument
+ * by address, ours take each by value unless SYSLET_ARG_REF() says so.
  */
 /* Always run this atom (and the rest of its chain) on a helper. */
 #define SYSLET_ASYNC 0x0001u
@@ -58,13 +67,15 @@ extern "C" {
  * When a stop condition holds, continue with the atom that follows this
  * one in memory (atom + 1) instead of ending the chain.  Together with
  * ->next (followed when no stop condition holds) this makes a branch:
- * ->next is the "continue" path and atom + 1 the "stopped" path.
+ * ->next is the "continue" path and atom + 1 the "stopped" path.  Without
+ * a stop condition the flag has no effect.  ->next may point back to an
+ * earlier atom: loops are allowed and end through a stop condition.
  */
 #define SYSLET_SKIP_TO_NEXT_ON_STOP 0x0080u
 /*
  * Argument n (0..5) is given by address: args[n] holds a pointer to a long
- * that is read when the atom runs, so that one atom's result (written to
- * its ret_ptr) can feed a later atom's argument.
+ * (8-byte aligned) that is read when the atom runs, so that one atom's
+ * result (written to its ret_ptr) can feed a later atom's argument.
  */
 #define SYSLET_ARG_REF(n) (0x0100u << (n))
 
@@ -91,8 +102,9 @@ extern "C" {
  * @user_data: the caller's; copied into the completion of a chain whose
  *             head this atom is
  *
- * The library never writes to an atom.  Atoms, and everything their
- * arguments point to, must stay valid until the chain has completed.
+ * Atoms are 8-byte aligned.  The library never writes to an atom.  Atoms,
+ * and everything their arguments point to, must stay valid until the chain
+ * has completed.
  */
 struct syslet_atom {
 	uint32_t flags;
@@ -151,15 +163,17 @@ struct syslet_completion {
 /**
  * struct syslet_params - context parameters
  * @min_helpers:     helpers kept alive while idle (default 0)
- * @max_helpers:     most helpers at once (default 64; at most 4096)
- * @queue_depth:     most chains in flight at once, and the size of the
- *                   completion ring (default 256; 1 to 65536)
+ * @max_helpers:     most helpers at once (default 64; 1 to 4096)
+ * @queue_depth:     slots for chains that went to a helper (default 256;
+ *                   1 to 65536).  A chain holds its slot until its
+ *                   completion is reaped, so the ring never overflows.
  * @idle_timeout_ms: an idle helper above @min_helpers exits after this
- *                   (default 2000)
+ *                   (default 2000; not 0)
  * @flags:           SYSLET_CTX_* flags
  * @cancel_signal:   the signal used to interrupt a helper blocked in a
  *                   call that is being cancelled (default 0 means
- *                   SIGRTMAX - 2)
+ *                   SIGRTMAX - 2; 1 to 31 except SIGKILL and SIGSTOP, or
+ *                   SIGRTMIN to SIGRTMAX)
  * @spin_us:         after finishing a call, a helper polls for new work
  *                   between sched_yield() calls for this long before it
  *                   sleeps (default 50; 0 sleeps at once).  A hand-off to
@@ -195,13 +209,18 @@ int syslet_params_init(struct syslet_params *params);
  * @params: NULL for the defaults
  * @ctxp:   receives the context
  *
- * No helper thread is started until a chain needs one (unless
- * @params->min_helpers asks for some).  The context installs a handler
- * for @params->cancel_signal that forwards every signal not meant for one
- * of its helpers to the handler that was there before.
+ * No helper thread is started until a chain needs one; @min_helpers only
+ * keeps that many from exiting once started.  The first context to use a
+ * signal installs a handler for @params->cancel_signal; on any thread that
+ * is not one of its helpers the handler passes the signal on to the
+ * handler that was there before (SIG_IGN: dropped; SIG_DFL: the default
+ * action is restored and the signal raised again).  The last context to
+ * go puts the old handler back, unless the program replaced ours.
  *
- * Returns 0; -EINVAL for bad parameters; -ENOMEM; -EMFILE or -ENFILE when
- * no eventfd could be created.
+ * Returns 0; -EINVAL for a NULL @ctxp or bad parameters (a field out of
+ * the ranges above, @min_helpers above @max_helpers, unknown flags,
+ * reserved fields not zero); -ENOMEM; -EMFILE or -ENFILE when no eventfd
+ * could be created.
  */
 int syslet_ctx_create(const struct syslet_params *params,
 		      struct syslet_ctx **ctxp);
@@ -222,7 +241,10 @@ int syslet_ctx_destroy(struct syslet_ctx *ctx);
  *
  * The descriptor (close-on-exec, non-blocking) is readable while
  * completions wait in the ring; syslet_reap() and syslet_wait() reset it
- * once they have emptied the ring.  Do not read or close it yourself.
+ * once they have emptied the ring.  With EPOLLET, reap until nothing is
+ * left.  Do not read or close it yourself.  Until this is first called the
+ * library does not signal the descriptor at all, which saves a system call
+ * per completion for programs that only use syslet_wait().
  *
  * Returns the descriptor, or -EINVAL if @ctx is NULL.
  */
@@ -232,9 +254,9 @@ int syslet_eventfd(const struct syslet_ctx *ctx);
 /* Run the whole chain on a helper, as if the head had SYSLET_ASYNC. */
 #define SYSLET_SUBMIT_ASYNC 0x1u
 /*
- * Wait until the chain has completed, wherever it ran, before returning;
- * no completion is posted.  Signals delivered to the waiting thread run
- * their handlers and the wait goes on.
+ * Wait until the chain has completed, wherever it ran, before returning
+ * SYSLET_DONE; no completion is posted.  Signals delivered to the waiting
+ * thread run their handlers and the wait goes on.
  */
 #define SYSLET_SUBMIT_WAIT 0x2u
 /* Post a completion even for a chain that completed on the submitter. */
@@ -266,24 +288,38 @@ int syslet_eventfd(const struct syslet_ctx *ctx);
  * completion is posted (unless SYSLET_SUBMIT_CQE_ALWAYS); for one that
  * went to a helper exactly one is, unless SYSLET_SUBMIT_WAIT.
  *
- * When no helper can be had (thread creation fails, or @queue_depth chains
- * are already in flight), the rest of the chain runs on the submitter,
- * blocking, and SYSLET_DONE is returned: submission never fails for want
- * of resources.
+ * A chain *stays on the submitter* when any atom reachable from @head, on
+ * any branch, has SYSLET_SYNC, a system call of SYSLET_CLASS_CALLER, or an
+ * argument that ties a call to the calling thread (a signal mask given to
+ * ppoll, pselect6, epoll_pwait, epoll_pwait2 or io_pgetevents; __WNOTHREAD
+ * given to wait4 or waitid): it then runs entirely on the calling thread,
+ * blocking where it blocks.
  *
- * Returns SYSLET_DONE or SYSLET_QUEUED; -EINVAL for a NULL or misaligned
- * pointer, unknown flags, a system call number outside the table, a
- * SYSLET_ARG_REF argument that is NULL, an atom with both SYSLET_ASYNC and
- * SYSLET_SYNC, SYSLET_ASYNC (or SYSLET_SUBMIT_ASYNC) on a chain that must
- * stay on the submitter, or a chain longer than SYSLET_CHAIN_MAX; -EBUSY
- * if @head is already in flight on @ctx.
+ * When no helper can be had (thread creation fails, or all @queue_depth
+ * slots are taken), the rest of the chain runs on the submitter, blocking,
+ * and SYSLET_DONE is returned: submission never fails for want of
+ * resources.
+ *
+ * The whole chain is checked before any atom runs: on -EINVAL nothing has
+ * run.
+ *
+ * Returns SYSLET_DONE or SYSLET_QUEUED; -EINVAL for a NULL @ctx or @head,
+ * a misaligned atom, ret_ptr or SYSLET_ARG_REF target, unknown flags, a
+ * system call number the table does not name, a SYSLET_ARG_REF argument
+ * that is NULL, an atom with both SYSLET_ASYNC and SYSLET_SYNC, SYSLET_ASYNC
+ * (or SYSLET_SUBMIT_ASYNC) on a chain that stays on the submitter,
+ * SYSLET_SUBMIT_WAIT with SYSLET_SUBMIT_CQE_ALWAYS, or more than
+ * SYSLET_CHAIN_MAX distinct atoms; -EBUSY if @head is in flight on @ctx,
+ * or if SYSLET_SUBMIT_CQE_ALWAYS is given and every slot is taken.
  */
 int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
 		  unsigned int flags);
 
 /**
  * syslet_reap - take completions without waiting
+ * @ctx:  the context
  * @cqes: room for @nr completions
+ * @nr:   at most this many are taken, oldest first
  *
  * Returns how many were copied (0 if none); -EINVAL for a NULL pointer or
  * @nr of 0.
@@ -293,15 +329,20 @@ int syslet_reap(struct syslet_ctx *ctx, struct syslet_completion *cqes,
 
 /**
  * syslet_wait - wait for completions, then take them
+ * @ctx:          the context
  * @cqes:         room for @nr completions
- * @nr:           at most this many are taken
- * @min_complete: wait until at least this many are there (at most @nr)
- * @timeout:      relative; NULL waits without limit
+ * @nr:           at most this many are taken, oldest first
+ * @min_complete: wait until at least this many are there (0 to @nr; 0
+ *                behaves as syslet_reap())
+ * @timeout:      relative, measured on CLOCK_MONOTONIC; NULL waits without
+ *                limit
  *
  * Returns how many were copied, at least @min_complete, or fewer but at
  * least one if the timeout expired or a signal interrupted the wait;
  * -ETIME if the timeout expired with nothing to take; -EINTR if a signal
- * handler ran with nothing to take; -EINVAL for bad arguments.
+ * handler ran with nothing to take; -EINVAL for a NULL @ctx or @cqes, @nr
+ * of 0, @min_complete above @nr, or a timespec with a negative field or
+ * tv_nsec of a second or more.
  */
 int syslet_wait(struct syslet_ctx *ctx, struct syslet_completion *cqes,
 		unsigned int nr, unsigned int min_complete,
@@ -311,8 +352,8 @@ int syslet_wait(struct syslet_ctx *ctx, struct syslet_completion *cqes,
  * syslet_cancel - cancel a chain in flight
  * @head: the head atom it was submitted with
  *
- * A chain still queued is not started: its next atom's result is
- * -ECANCELED.  A helper blocked in a call is interrupted: that call's
+ * A chain still queued is not started: the first atom that has not run
+ * gets -ECANCELED.  A helper blocked in a call is interrupted: that call's
  * result is -ECANCELED, unless it finished first, in which case its real
  * result stands.  Either way no further atom of the chain runs, nothing
  * runs twice, and the chain completes as usual (a completion, or the end
@@ -320,8 +361,8 @@ int syslet_wait(struct syslet_ctx *ctx, struct syslet_completion *cqes,
  * of its work (a read that got bytes) reports the part done.
  *
  * Returns 0 if the cancel was requested; -ENOENT if @head is not in
- * flight on @ctx (never submitted, completed on the submitter, or already
- * completed); -EINVAL for NULL arguments.
+ * flight on a helper of @ctx (never submitted, running or completed on
+ * the submitter, or already completed); -EINVAL for NULL arguments.
  */
 int syslet_cancel(struct syslet_ctx *ctx, struct syslet_atom *head);
 
@@ -340,11 +381,12 @@ int syslet_cancel(struct syslet_ctx *ctx, struct syslet_atom *head);
  * syslet_syscall_class - where a system call may run
  * @nr: an x86-64 system call number
  *
- * Numbers that the table does not know (unassigned, or newer than the
- * library) are SYSLET_CLASS_CALLER: what is not understood stays home.
+ * Unassigned numbers inside the table are SYSLET_CLASS_CALLER: what is not
+ * understood stays home.  syslet_submit() refuses both those and numbers
+ * beyond the table.
  *
- * Returns a SYSLET_CLASS_* value, or -EINVAL if @nr is negative or beyond
- * the table.
+ * Returns a SYSLET_CLASS_* value, or -EINVAL if @nr is negative or not
+ * below syslet_syscall_max().
  */
 int syslet_syscall_class(int nr);
 
@@ -357,6 +399,9 @@ const char *syslet_syscall_name(int nr);
 
 /**
  * syslet_syscall_lookup - the number of a named system call
+ *
+ * Names are the kernel's, without a "sys_" prefix, matched exactly
+ * ("pread64", "newfstatat").
  *
  * Returns the number, or -ENOENT for an unknown name, -EINVAL for NULL.
  */

@@ -5,8 +5,48 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 
 #include "internal.h"
+
+#ifndef __WNOTHREAD
+#define __WNOTHREAD 0x20000000
+#endif
+
+/*
+ * Calls of class ANY that act on the calling thread when one argument says
+ * so: a signal mask installed for the wait (on a helper it would be the
+ * helper's mask), or a wait restricted to the caller's own children.  An
+ * argument given by address is taken as set.  @mask 0 means "not NULL".
+ */
+static const struct {
+	int nr;
+	uint8_t arg;
+	unsigned long mask;
+} thread_args[] = {
+	{ SYS_ppoll, 3, 0 },	   { SYS_pselect6, 5, 0 },
+	{ SYS_epoll_pwait, 4, 0 }, { SYS_epoll_pwait2, 4, 0 },
+	{ SYS_io_pgetevents, 5, 0 }, { SYS_wait4, 2, __WNOTHREAD },
+	{ SYS_waitid, 3, __WNOTHREAD },
+};
+
+static bool thread_sensitive(const struct syslet_atom *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(thread_args) / sizeof(thread_args[0]); i++) {
+		unsigned long v;
+
+		if (thread_args[i].nr != a->nr)
+			continue;
+		if (a->flags & SYSLET_ARG_REF(thread_args[i].arg))
+			return true;
+		v = (unsigned long)a->args[thread_args[i].arg];
+		return thread_args[i].mask ? (v & thread_args[i].mask) != 0
+					   : v != 0;
+	}
+	return false;
+}
 
 static int check_atom(const struct syslet_atom *a, struct sl_walk *w)
 {
@@ -29,7 +69,8 @@ static int check_atom(const struct syslet_atom *a, struct sl_walk *w)
 	e = sl_sys(a->nr);
 	if (!e)
 		return -EINVAL;
-	if (e->cls == SYSLET_CLASS_CALLER || (a->flags & SYSLET_SYNC))
+	if (e->cls == SYSLET_CLASS_CALLER || (a->flags & SYSLET_SYNC) ||
+	    (e->nb == SL_NB_BLOCKS && thread_sensitive(a)))
 		w->home = true;
 	if (a->flags & SYSLET_ASYNC)
 		w->async = true;

@@ -139,6 +139,8 @@ SYSLET_API int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
 
 	if (!ctx || !head || (flags & ~SYSLET_SUBMIT_FLAGS_ALL))
 		return -EINVAL;
+	if ((flags & SYSLET_SUBMIT_WAIT) && (flags & SYSLET_SUBMIT_CQE_ALWAYS))
+		return -EINVAL;
 	rc = sl_chain_check(head, &w);
 	if (rc)
 		return rc;
