@@ -10,10 +10,12 @@ SYSLET_PKGS=(build-essential autoconf automake libtool pkg-config clang
 
 syslet_log() { printf '== %s\n' "$*" >&2; }
 
-# Install the packages that are missing, non-interactively.
+# Install the packages that are missing (SYSLET_PKGS, and a caller's
+# SYSLET_EXTRA_PKGS), non-interactively.
+SYSLET_EXTRA_PKGS=()
 syslet_deps() {
 	local missing=() p
-	for p in "${SYSLET_PKGS[@]}" "$@"; do
+	for p in "${SYSLET_PKGS[@]}" "${SYSLET_EXTRA_PKGS[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || missing+=("$p")
 	done
