@@ -29,8 +29,15 @@
 
 #define SL_TLS __thread __attribute__((tls_model("initial-exec")))
 
+/*
+ * glibc's sigaction under its other exported name: the preload layer
+ * interposes sigaction() itself, and must not be called back from here.
+ */
+extern int __sigaction(int, const struct sigaction *, struct sigaction *);
+
 static SL_TLS struct sl_req *tls_req;
 static SL_TLS bool tls_helper;
+static SL_TLS int tls_returned; /* a foreign signal we gave back, or 0 */
 
 static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -38,14 +45,44 @@ static struct {
 	int refs;
 } sigs[_NSIG];
 
-void sl_helper_tls_enter(void)
+/*
+ * A helper starts with every signal blocked; only once it is known as a
+ * helper may the cancel signal reach it.
+ */
+void sl_helper_tls_enter(int cancel_signal)
 {
+	sigset_t one;
+
 	tls_helper = true;
+	sigemptyset(&one);
+	sigaddset(&one, cancel_signal);
+	sl_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &one, 0, _NSIG / 8);
 }
 
 void sl_helper_tls_set(struct sl_req *req)
 {
 	__atomic_store_n(&tls_req, req, __ATOMIC_RELEASE);
+}
+
+/*
+ * Before a helper starts a request: if it blocked a signal it gave back to
+ * the process, unblock it once nobody has it pending any more.  Until then
+ * a cancel cannot interrupt this helper's call; it takes effect when the
+ * call returns.
+ */
+void sl_helper_signal_check(void)
+{
+	sigset_t pend, one;
+
+	if (!tls_returned)
+		return;
+	if (sl_sys2(SYS_rt_sigpending, &pend, _NSIG / 8) < 0 ||
+	    sigismember(&pend, tls_returned))
+		return;
+	sigemptyset(&one);
+	sigaddset(&one, tls_returned);
+	sl_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &one, 0, _NSIG / 8);
+	tls_returned = 0;
 }
 
 static void forward(int sig, siginfo_t *si, void *uc)
@@ -60,7 +97,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 
 		memset(&dfl, 0, sizeof(dfl));
 		dfl.sa_handler = SIG_DFL;
-		sigaction(sig, &dfl, 0);
+		__sigaction(sig, &dfl, 0);
 		sl_sys3(SYS_tgkill, sl_sys0(SYS_getpid), sl_sys0(SYS_gettid),
 			sig);
 	} else if (old->sa_handler != SIG_IGN) {
@@ -78,6 +115,32 @@ static void handler(int sig, siginfo_t *si, void *ucv)
 		int saved = errno;
 
 		forward(sig, si, ucv);
+		errno = saved;
+		return;
+	}
+	if (si->si_code != SI_TKILL) {
+		/*
+		 * Not our tgkill: sent to the process (kill, sigqueue, a
+		 * timer), and the kernel chose a helper because no thread of
+		 * the program takes it now (a program that sigwait()s for it
+		 * blocks it everywhere).  Give it back to the process, and
+		 * keep it blocked here until the program has taken it.
+		 */
+		int saved = errno;
+		long pid = sl_sys0(SYS_getpid);
+
+		/*
+		 * The kernel lets any thread queue a negative si_code (sigqueue,
+		 * timers) to its process with the original siginfo; kill()'s
+		 * own codes only a kill() can make again (the sender then reads
+		 * as this process).
+		 */
+		if (si->si_code < 0)
+			sl_sys3(SYS_rt_sigqueueinfo, pid, sig, si);
+		else
+			sl_sys2(SYS_kill, pid, sig);
+		sigaddset(&uc->uc_sigmask, sig);
+		tls_returned = sig;
 		errno = saved;
 		return;
 	}
@@ -101,7 +164,7 @@ int sl_cancel_signal_get(int sig)
 		/* No SA_RESTART: the point is to interrupt the call. */
 		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 		sigfillset(&sa.sa_mask);
-		if (sigaction(sig, &sa, &sigs[sig].old))
+		if (__sigaction(sig, &sa, &sigs[sig].old))
 			rc = -EINVAL;
 	}
 	if (!rc)
@@ -117,11 +180,35 @@ void sl_cancel_signal_put(int sig)
 	pthread_mutex_lock(&sig_lock);
 	if (--sigs[sig].refs == 0) {
 		/* Put the old one back, unless the program replaced ours. */
-		if (!sigaction(sig, 0, &cur) && (cur.sa_flags & SA_SIGINFO) &&
+		if (!__sigaction(sig, 0, &cur) && (cur.sa_flags & SA_SIGINFO) &&
 		    cur.sa_sigaction == handler)
-			sigaction(sig, &sigs[sig].old, 0);
+			__sigaction(sig, &sigs[sig].old, 0);
 	}
 	pthread_mutex_unlock(&sig_lock);
+}
+
+/*
+ * The preload layer's sigaction() for a signal that is ours: the program
+ * reads and sets the handler we pass its signals to.  Returns 1 if @sig is
+ * ours (and the call is done), 0 if the C library should do it.
+ */
+int sl_cancel_signal_sigaction(int sig, const struct sigaction *act,
+			       struct sigaction *old)
+{
+	int ours;
+
+	if (sig <= 0 || sig >= _NSIG)
+		return 0;
+	pthread_mutex_lock(&sig_lock);
+	ours = sigs[sig].refs > 0;
+	if (ours) {
+		if (old)
+			*old = sigs[sig].old;
+		if (act)
+			sigs[sig].old = *act;
+	}
+	pthread_mutex_unlock(&sig_lock);
+	return ours;
 }
 
 /* Returns 0; the chain completes through the usual path. */

@@ -30,18 +30,19 @@ static const struct {
 	{ SYS_waitid, 3, __WNOTHREAD },
 };
 
-static bool thread_sensitive(const struct syslet_atom *a)
+/* @refs: the SYSLET_ARG_REF bits; an argument given by address counts. */
+bool sl_thread_bound(int nr, const long *args, uint32_t refs)
 {
 	unsigned int i;
 
 	for (i = 0; i < sizeof(thread_args) / sizeof(thread_args[0]); i++) {
 		unsigned long v;
 
-		if (thread_args[i].nr != a->nr)
+		if (thread_args[i].nr != nr)
 			continue;
-		if (a->flags & SYSLET_ARG_REF(thread_args[i].arg))
+		if (refs & SYSLET_ARG_REF(thread_args[i].arg))
 			return true;
-		v = (unsigned long)a->args[thread_args[i].arg];
+		v = (unsigned long)args[thread_args[i].arg];
 		return thread_args[i].mask ? (v & thread_args[i].mask) != 0
 					   : v != 0;
 	}
@@ -70,7 +71,7 @@ static int check_atom(const struct syslet_atom *a, struct sl_walk *w)
 	if (!e)
 		return -EINVAL;
 	if (e->cls == SYSLET_CLASS_CALLER || (a->flags & SYSLET_SYNC) ||
-	    (e->nb == SL_NB_BLOCKS && thread_sensitive(a)))
+	    (e->nb == SL_NB_BLOCKS && sl_thread_bound(a->nr, a->args, a->flags)))
 		w->home = true;
 	if (a->flags & SYSLET_ASYNC)
 		w->async = true;

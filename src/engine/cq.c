@@ -69,7 +69,7 @@ static void efd_write_locked(struct syslet_ctx *ctx)
 {
 	uint64_t one = 1;
 
-	if (ctx->efd_armed && !ctx->efd_signaled) {
+	if (ctx->efd_armed && !ctx->efd_signaled && ctx->efd >= 0) {
 		ctx->efd_signaled = true;
 		sl_sys3(SYS_write, ctx->efd, &one, sizeof(one));
 	}

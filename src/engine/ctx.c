@@ -139,7 +139,10 @@ static void child_reset(struct syslet_ctx *c)
 	c->pend_head = c->pend_tail = 0;
 	c->cq_waiters = 0;
 
-	efd = (int)sl_sys2(SYS_eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+	c->owner_pid = (pid_t)sl_sys0(SYS_getpid);
+	efd = c->efd < 0 ? -1
+			 : (int)sl_sys2(SYS_eventfd2, 0,
+					EFD_CLOEXEC | EFD_NONBLOCK);
 	if (efd >= 0) {
 		sl_sys3(SYS_dup3, efd, c->efd, O_CLOEXEC);
 		sl_sys1(SYS_close, efd);
@@ -193,6 +196,13 @@ static void atfork_register(void)
 SYSLET_API int syslet_ctx_create(const struct syslet_params *params,
 				 struct syslet_ctx **ctxp)
 {
+	return sl_ctx_create(params, true, ctxp);
+}
+
+/* The preload layer's context has no eventfd: it keeps no descriptor. */
+int sl_ctx_create(const struct syslet_params *params, bool with_eventfd,
+		  struct syslet_ctx **ctxp)
+{
 	struct syslet_ctx *ctx;
 	uint32_t hsize = 2;
 	long ncpu;
@@ -225,8 +235,11 @@ SYSLET_API int syslet_ctx_create(const struct syslet_params *params,
 	free_reqs_rebuild(ctx);
 	pthread_mutex_init(&ctx->lock, 0);
 
-	ctx->efd = (int)sl_sys2(SYS_eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (ctx->efd < 0) {
+	ctx->owner_pid = (pid_t)sl_sys0(SYS_getpid);
+	ctx->efd = with_eventfd ? (int)sl_sys2(SYS_eventfd2, 0,
+					       EFD_CLOEXEC | EFD_NONBLOCK)
+				: -1;
+	if (with_eventfd && ctx->efd < 0) {
 		rc = ctx->efd == -ENFILE ? -ENFILE
 		     : ctx->efd == -EMFILE ? -EMFILE
 					   : -ENOMEM;
@@ -234,7 +247,8 @@ SYSLET_API int syslet_ctx_create(const struct syslet_params *params,
 	}
 	rc = sl_cancel_signal_get(ctx->params.cancel_signal);
 	if (rc) {
-		sl_sys1(SYS_close, ctx->efd);
+		if (ctx->efd >= 0)
+			sl_sys1(SYS_close, ctx->efd);
 		goto out_free;
 	}
 	pthread_once(&atfork_once, atfork_register);
@@ -315,7 +329,8 @@ SYSLET_API int syslet_ctx_destroy(struct syslet_ctx *ctx)
 	pthread_mutex_unlock(&ctx_list_lock);
 
 	sl_cancel_signal_put(ctx->params.cancel_signal);
-	sl_sys1(SYS_close, ctx->efd);
+	if (ctx->efd >= 0)
+		sl_sys1(SYS_close, ctx->efd);
 	pthread_mutex_destroy(&ctx->lock);
 	ctx_free(ctx);
 	errno = saved;

@@ -117,7 +117,6 @@ static int spawn(struct syslet_ctx *ctx, struct sl_helper *h)
 		return -ENOMEM;
 	pthread_attr_setstacksize(&attr, SL_HELPER_STACK);
 	sigfillset(&all);
-	sigdelset(&all, ctx->params.cancel_signal);
 	pthread_attr_setsigmask_np(&attr, &all);
 	if (h->cpu >= 0) {
 		CPU_ZERO(&set);
@@ -228,6 +227,7 @@ void sl_run_on_helper(struct sl_req *req)
 	const struct sl_sysent *e;
 	long ret;
 
+	sl_helper_signal_check();
 	sl_helper_tls_set(req);
 	while (a) {
 		if (!req->have_args) {
@@ -241,9 +241,16 @@ void sl_run_on_helper(struct sl_req *req)
 		} else if (e->cls == SYSLET_CLASS_EMULATED) {
 			ret = req->tid; /* gettid, as the submitter */
 		} else {
-			ret = sl_finish_blocking(a->nr, req->args, &req->rw,
-						 &req->cancel);
-			if (ret == -EINTR && req->cancel)
+			/*
+			 * EINTR without a cancel: a signal given back to the
+			 * process interrupted us; the call did nothing, so it
+			 * is made again.
+			 */
+			do
+				ret = sl_finish_blocking(a->nr, req->args,
+							 &req->rw, &req->cancel);
+			while (ret == -EINTR && !req->cancel);
+			if (ret == -EINTR)
 				ret = -ECANCELED;
 		}
 		sl_store(a, ret);
@@ -311,7 +318,7 @@ static void *helper_main(void *arg)
 	h->tid = (pid_t)sl_sys0(SYS_gettid);
 	snprintf(name, sizeof(name), "syslet/%d", h->cpu);
 	sl_sys2(SYS_prctl, PR_SET_NAME, name);
-	sl_helper_tls_enter();
+	sl_helper_tls_enter(ctx->params.cancel_signal);
 
 	sl_ctx_lock(ctx);
 	req = h->req;

@@ -122,6 +122,8 @@ struct sl_req {
 	long result;
 	struct sl_req *next;	  /* free list, pending queue, ring */
 	struct sl_req *hnext;	  /* in-flight hash chain */
+	struct syslet_atom call_atom; /* sl_call(): the one-atom chain */
+	volatile int *interrupt;  /* sl_call(): set by pthread_cancel() */
 };
 
 /* ------------------------------------------------------------------ */
@@ -175,6 +177,7 @@ struct syslet_ctx {
 	bool efd_signaled;	  /* a write is owed no read yet */
 
 	bool closing;		  /* syslet_ctx_destroy() under way */
+	pid_t owner_pid;	  /* the process whose helpers these are */
 	uint32_t exit_seq;	  /* futex word: bumped when a helper exits */
 	struct syslet_ctx *next_ctx; /* global list, for fork */
 };
@@ -189,6 +192,7 @@ struct sl_walk {
 	bool emulated;	/* some atom is answered as the submitter */
 };
 int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w);
+bool sl_thread_bound(int nr, const long *args, uint32_t refs);
 int sl_resolve_args(const struct syslet_atom *a, long args[6]);
 struct syslet_atom *sl_chain_next(struct syslet_atom *a, long ret);
 static inline void sl_store(const struct syslet_atom *a, long ret)
@@ -221,10 +225,16 @@ void sl_hash_add_locked(struct syslet_ctx *ctx, struct sl_req *req);
 int sl_cancel_signal_get(int sig);
 void sl_cancel_signal_put(int sig);
 void sl_helper_tls_set(struct sl_req *req);
-void sl_helper_tls_enter(void);
+void sl_helper_tls_enter(int cancel_signal);
+void sl_helper_signal_check(void);
 int sl_cancel_req_locked(struct syslet_ctx *ctx, struct sl_req *req);
+struct sigaction;
+int sl_cancel_signal_sigaction(int sig, const struct sigaction *act,
+			       struct sigaction *old);
 
 /* ctx.c */
+int sl_ctx_create(const struct syslet_params *params, bool with_eventfd,
+		  struct syslet_ctx **ctxp);
 void sl_ctx_lock(struct syslet_ctx *ctx);
 void sl_ctx_unlock(struct syslet_ctx *ctx);
 

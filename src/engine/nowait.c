@@ -16,7 +16,12 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <linux/fs.h>
 #include <linux/openat2.h>
 
@@ -345,6 +350,93 @@ static int open_attempt(int nr, const long *a, long *ret)
 }
 
 /* ------------------------------------------------------------------ */
+/* Calls that wait by nature: first ask with a zero timeout or WNOHANG.  */
+/* If the answer is there, it is the native answer; if not, the helper   */
+/* makes the original call.                                              */
+
+static int probe(int nr, const long *a, long *ret)
+{
+	static const struct timespec zero_ts;
+	struct timeval zero_tv = { 0, 0 };
+	fd_set sets[3];
+	long r;
+	int i;
+
+	switch (nr) {
+	case SYS_poll:
+		if (a[2] == 0)
+			return RW_NATIVE;
+		r = sl_sys3(SYS_poll, a[0], a[1], 0);
+		break;
+	case SYS_ppoll:
+		if (a[2] && !((const struct timespec *)a[2])->tv_sec &&
+		    !((const struct timespec *)a[2])->tv_nsec)
+			return RW_NATIVE;
+		r = sl_sys4(SYS_ppoll, a[0], a[1], &zero_ts, 0);
+		break;
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+		if (a[3] == 0)
+			return RW_NATIVE;
+		r = sl_sys4(SYS_epoll_wait, a[0], a[1], a[2], 0);
+		break;
+	case SYS_select:
+	case SYS_pselect6: {
+		/* select() rewrites the sets: keep them for the real call. */
+		size_t bytes = a[0] > 0 ? ((size_t)a[0] + 7) / 8 : 0;
+
+		if (bytes > sizeof(fd_set))
+			return RW_BLOCK;
+		for (i = 0; i < 3; i++)
+			if (a[1 + i])
+				memcpy(&sets[i], (void *)a[1 + i], bytes);
+		r = sl_sys6(SYS_select, a[0], a[1], a[2], a[3], (long)&zero_tv, 0);
+		if (r == 0)
+			for (i = 0; i < 3; i++)
+				if (a[1 + i])
+					memcpy((void *)a[1 + i], &sets[i], bytes);
+		break;
+	}
+	case SYS_wait4:
+		if (a[2] & WNOHANG)
+			return RW_NATIVE;
+		r = sl_sys4(SYS_wait4, a[0], a[1], a[2] | WNOHANG, a[3]);
+		break;
+	case SYS_waitid: {
+		siginfo_t *si = (siginfo_t *)a[2];
+
+		if ((a[3] & WNOHANG) || !si)
+			return (a[3] & WNOHANG) ? RW_NATIVE : RW_BLOCK;
+		si->si_pid = 0;
+		r = sl_sys6(SYS_waitid, a[0], a[1], a[2], a[3] | WNOHANG, a[4], 0);
+		if (r == 0 && si->si_pid == 0)
+			r = 0; /* nothing yet: fall through to block */
+		else if (r == 0)
+			r = 1; /* a child was reaped: the answer is 0 */
+		if (r > 0) {
+			*ret = 0;
+			return RW_DONE;
+		}
+		break;
+	}
+	case SYS_flock:
+		if (a[1] & LOCK_NB)
+			return RW_NATIVE;
+		r = sl_sys2(SYS_flock, a[0], a[1] | LOCK_NB);
+		if (r == -EWOULDBLOCK)
+			return RW_BLOCK;
+		*ret = r;
+		return RW_DONE;
+	default:
+		return RW_BLOCK;
+	}
+	if (r == 0)
+		return RW_BLOCK;
+	*ret = r;
+	return RW_DONE;
+}
+
+/* ------------------------------------------------------------------ */
 
 int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
 	      struct sl_rw *rw, long *ret)
@@ -354,7 +446,8 @@ int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
 	rw->op = SL_RW_NONE;
 	switch (e->nb) {
 	case SL_NB_BLOCKS:
-		return SL_WOULDBLOCK;
+		how = probe(nr, a, ret);
+		break;
 	case SL_NB_READ:
 	case SL_NB_WRITE:
 		rw_from_call(nr, a, rw);
@@ -376,8 +469,15 @@ int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
 		how = open_attempt(nr, a, ret);
 		break;
 	case SL_NB_FCNTL:
-		if (a[1] == F_SETLKW || a[1] == F_OFD_SETLKW)
-			how = RW_BLOCK;
+		if (a[1] == F_SETLKW || a[1] == F_OFD_SETLKW) {
+			/* Try the lock without waiting; a conflict means wait. */
+			long r = sl_sys3(SYS_fcntl, a[0],
+					 a[1] == F_SETLKW ? F_SETLK : F_OFD_SETLK,
+					 a[2]);
+
+			how = (r == -EAGAIN || r == -EACCES) ? RW_BLOCK : RW_DONE;
+			*ret = r;
+		}
 		break;
 	default:
 		break;

@@ -57,6 +57,9 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	struct sl_req *req;
 	int rc, saved = errno;
 
+	/* A vfork() or raw clone() child must not use its parent's helpers. */
+	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
+		return -EAGAIN;
 	sl_ctx_lock(ctx);
 	req = ctx->free_reqs;
 	if (!req || ctx->closing) {
@@ -65,6 +68,7 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	}
 	ctx->free_reqs = req->next;
 	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
+	req->interrupt = 0;
 	req->head = x->head;
 	req->cur = x->cur;
 	memcpy(req->args, x->args, sizeof(req->args));

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * One system call on behalf of a program thread that waits for it: what
+ * the preload layer runs for every interposed call.
+ *
+ * The wait must look like the native call to signal handlers.  So the
+ * kernel decides, not us: a futex wait without a timeout fails with
+ * ERESTARTSYS when a handler runs, exactly like read(2): after an
+ * SA_RESTART handler the kernel restarts it without our seeing anything,
+ * after any other handler it returns EINTR.  A futex wait with a timeout
+ * fails with EINTR after every handler, like poll(2), nanosleep(2) and the
+ * other calls signal(7) lists as never restarted.  On EINTR the helper's
+ * call is cancelled, and the caller gets EINTR, or the real result if the
+ * call finished first: never a lost or duplicated byte.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "call.h"
+#include "internal.h"
+
+#define SL_CALL_YIELDS 4
+
+/* Wait with the native call's restart behaviour; see above. */
+static int wait_native(struct sl_req *req, bool restart)
+{
+	static const struct timespec hour = { .tv_sec = 3600 };
+
+	for (;;) {
+		uint32_t v = SL_DONE_NO;
+		int rc;
+
+		if (!__atomic_compare_exchange_n(&req->done, &v, SL_DONE_SLEEPING,
+						 false, __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST) &&
+		    v == SL_DONE_YES)
+			return 0;
+		if (req->interrupt && *req->interrupt) {
+			int state;
+
+			/* pthread_cancel(): acts only where it would natively. */
+			pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+			pthread_setcancelstate(state, 0);
+			if (state == PTHREAD_CANCEL_ENABLE)
+				return -ECANCELED;
+			*req->interrupt = 0;
+			continue;
+		}
+		rc = sl_futex_wait(&req->done, SL_DONE_SLEEPING,
+				   restart ? 0 : &hour);
+		if (rc == -EINTR)
+			return -EINTR;
+	}
+}
+
+/* After cancelling: wait for the helper, whatever signals come. */
+static void wait_uninterrupted(struct sl_req *req)
+{
+	for (;;) {
+		uint32_t v = SL_DONE_NO;
+
+		if (!__atomic_compare_exchange_n(&req->done, &v, SL_DONE_SLEEPING,
+						 false, __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST) &&
+		    v == SL_DONE_YES)
+			return;
+		sl_futex_wait(&req->done, SL_DONE_SLEEPING, 0);
+	}
+}
+
+void sl_call_kick(struct sl_req *req)
+{
+	uint32_t v = SL_DONE_SLEEPING;
+
+	if (__atomic_compare_exchange_n(&req->done, &v, SL_DONE_NO, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		sl_futex_wake(&req->done, 1);
+}
+
+/* A helper's write to a broken pipe raised SIGPIPE on the helper, where it
+ * is blocked: raise it where the native call would have, on the caller. */
+static void pipe_signal(const struct sl_call *c, long ret)
+{
+	long flags = 0;
+
+	if (ret != -EPIPE)
+		return;
+	switch (c->nr) {
+	case SYS_sendto:
+		flags = c->args[3];
+		break;
+	case SYS_sendmsg:
+	case SYS_sendmmsg:
+		flags = c->args[c->nr == SYS_sendmsg ? 2 : 3];
+		break;
+	case SYS_write:
+	case SYS_pwrite64:
+	case SYS_writev:
+	case SYS_pwritev:
+	case SYS_pwritev2:
+	case SYS_sendfile:
+	case SYS_splice:
+	case SYS_vmsplice:
+	case SYS_tee:
+		break;
+	default:
+		return;
+	}
+	if (flags & MSG_NOSIGNAL)
+		return;
+	sl_sys3(SYS_tgkill, sl_sys0(SYS_getpid), sl_sys0(SYS_gettid), SIGPIPE);
+}
+
+/*
+ * No helper to be had.  If the non-blocking try did part of the work, the
+ * rest is finished here; otherwise the caller makes the call itself, so
+ * that it is the C library's own (a cancellation point, for one).
+ */
+static long run_home(struct sl_call *c, struct sl_rw *rw)
+{
+	static const int zero;
+
+	if (rw->op != SL_RW_NONE) {
+		c->outcome = SL_CALL_INLINE;
+		return sl_finish_blocking(c->nr, c->args, rw, &zero);
+	}
+	c->outcome = SL_CALL_NATIVE;
+	return 0;
+}
+
+long sl_call(struct syslet_ctx *ctx, struct sl_call *c)
+{
+	const struct sl_sysent *e = sl_sys(c->nr);
+	struct sl_req *req;
+	struct sl_rw rw = { 0 };
+	long ret = 0;
+	int i, rc, saved = errno;
+
+	c->outcome = SL_CALL_NATIVE;
+	if (!e || e->cls != SYSLET_CLASS_ANY || c->route == SL_ROUTE_NATIVE ||
+	    sl_thread_bound(c->nr, c->args, 0))
+		return 0;
+	c->outcome = SL_CALL_INLINE;
+	if (c->route == SL_ROUTE_NOWAIT) {
+		if (!sl_nowait(c->nr, e, c->args, &rw, &ret))
+			return ret;
+		c->outcome = SL_CALL_WOULDBLOCK;
+	}
+	/* Only the process whose helpers these are may hand calls to them. */
+	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
+		return run_home(c, &rw);
+
+	sl_ctx_lock(ctx);
+	req = ctx->free_reqs;
+	if (!req || ctx->closing) {
+		sl_ctx_unlock(ctx);
+		return run_home(c, &rw);
+	}
+	ctx->free_reqs = req->next;
+	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
+	req->head = &req->call_atom;
+	memset(&req->call_atom, 0, sizeof(req->call_atom));
+	req->call_atom.nr = c->nr;
+	req->cur = &req->call_atom;
+	memcpy(req->args, c->args, sizeof(req->args));
+	req->have_args = true;
+	req->rw = rw;
+	req->sflags = SYSLET_SUBMIT_WAIT;
+	req->cancel = 0;
+	req->tid = 0;
+	req->done = SL_DONE_NO;
+	req->interrupt = c->interrupt;
+	req->last = 0;
+	req->result = 0;
+	req->state = SL_REQ_QUEUED;
+	sl_hash_add_locked(ctx, req);
+	rc = sl_helper_dispatch(ctx, req); /* unlocks */
+	errno = saved;
+	if (rc)
+		return run_home(c, &rw);
+	c->outcome = SL_CALL_HELPER;
+	if (c->reqp)
+		*c->reqp = req;
+
+	for (i = 0; i < SL_CALL_YIELDS &&
+		    __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) != SL_DONE_YES;
+	     i++)
+		sched_yield();
+	rc = wait_native(req, c->restart);
+	if (rc) {
+		sl_ctx_lock(ctx);
+		if (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING)
+			sl_cancel_req_locked(ctx, req);
+		sl_ctx_unlock(ctx);
+		wait_uninterrupted(req);
+	}
+	ret = req->result;
+	if (ret == -ECANCELED && req->cancel) {
+		ret = rc == -ECANCELED ? -ECANCELED : -EINTR;
+		c->outcome = rc == -ECANCELED ? SL_CALL_CANCELLED : SL_CALL_HELPER;
+	} else {
+		pipe_signal(c, ret);
+	}
+	if (c->reqp)
+		*c->reqp = 0;
+	sl_ctx_lock(ctx);
+	sl_req_release_locked(ctx, req);
+	sl_ctx_unlock(ctx);
+	errno = saved;
+	return ret;
+}

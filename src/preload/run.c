@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Routing one interposed call.  The engine's context is made when the
+ * first call needs a helper, not at load time: most processes (a shell
+ * running `true`) never need one, and a context made before a fork would
+ * be thrown away in the child anyway.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/call.h"
+#include "../engine/internal.h"
+#include "shim.h"
+
+static struct syslet_ctx *shim_ctx;
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool ctx_failed;
+
+static struct syslet_ctx *get_ctx(void)
+{
+	struct syslet_ctx *ctx = __atomic_load_n(&shim_ctx, __ATOMIC_ACQUIRE);
+	struct syslet_params p;
+	const char *sig;
+	int rc;
+
+	if (ctx || ctx_failed)
+		return ctx;
+	pthread_mutex_lock(&ctx_lock);
+	if (!shim_ctx && !ctx_failed) {
+		syslet_params_init(&p);
+		sig = getenv("SYSLET_CANCEL_SIGNAL");
+		if (sig && *sig)
+			p.cancel_signal = atoi(sig);
+		rc = sl_ctx_create(&p, false, &ctx);
+		if (rc) {
+			ctx_failed = true;
+			shim_warn("cannot create the helper pool");
+		} else {
+			__atomic_store_n(&shim_ctx, ctx, __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(&ctx_lock);
+	return shim_ctx;
+}
+
+void shim_testcancel(void)
+{
+	/* glibc acts on a pending cancel at every cancellation point. */
+	pthread_testcancel();
+}
+
+long shim_run(int nr, long *args, bool restart)
+{
+	struct sl_call c;
+	struct shim_thread *t;
+	struct syslet_ctx *ctx;
+	long r;
+
+	if (!shim_on)
+		return SHIM_NATIVE;
+	c.route = shim_route_of(nr);
+	if (c.route == SL_ROUTE_NATIVE)
+		return SHIM_NATIVE;
+	ctx = get_ctx();
+	if (!ctx)
+		return SHIM_NATIVE;
+	t = shim_thread_self();
+	c.nr = nr;
+	memcpy(c.args, args, sizeof(c.args));
+	c.restart = restart;
+	c.interrupt = t ? &t->interrupt : 0;
+	c.reqp = t ? &t->req : 0;
+	r = sl_call(ctx, &c);
+	switch (c.outcome) {
+	case SL_CALL_NATIVE:
+		return SHIM_NATIVE;
+	case SL_CALL_CANCELLED:
+		/* pthread_cancel(): unwind as the native call would have. */
+		t->interrupt = 0;
+		pthread_testcancel();
+		return -EINTR; /* cancel got disabled in between: as a signal */
+	default:
+		return r;
+	}
+}

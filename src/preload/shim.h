@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The preload layer: interposed C library functions (wrappers.c, from the
+ * table calls.def) -> shim_run() (run.c), which routes each call by the
+ * policy (policy.c) through the engine's sl_call().  init.c sets it up at
+ * load time; signals.c keeps the engine's cancel signal out of the
+ * program's sight; pcancel.c makes pthread_cancel() reach a thread waiting
+ * on a helper.  Prefix shim_.
+ */
+#ifndef SHIM_H
+#define SHIM_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SHIM_EXPORT __attribute__((visibility("default")))
+#define COMMA ,
+
+/* shim_run(): "make the C library's own call". */
+#define SHIM_NATIVE LONG_MIN
+
+struct shim_sym {
+	const char *name;
+	void **ptr;
+};
+
+/* init.c */
+extern bool shim_on;	   /* routing enabled in this process */
+void shim_resolve(const struct shim_sym *syms, size_t n);
+void *shim_dlsym(const char *name);
+void shim_warn(const char *what);
+/* The C library's function: looked up at load time, or now if called
+ * before that (from another library's constructor). */
+static inline void *shim_real(void **pp, const char *name)
+{
+	void *p = __atomic_load_n(pp, __ATOMIC_ACQUIRE);
+
+	if (!p) {
+		p = shim_dlsym(name);
+		__atomic_store_n(pp, p, __ATOMIC_RELEASE);
+	}
+	return p;
+}
+#define SHIM_REAL(ptr, name) ((__typeof__(ptr))shim_real((void **)&(ptr), name))
+
+/* wrappers.c */
+void shim_resolve_wrappers(void);
+
+/* run.c */
+long shim_run(int nr, long *args, bool restart);
+void shim_testcancel(void);
+
+/* An interposed function's return: -1 and errno, as the C library does. */
+#include <errno.h>
+static inline long shim_ret(long r)
+{
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* policy.c */
+unsigned char shim_route_of(int nr);
+void shim_policy_init(void);
+
+/* pcancel.c */
+struct shim_thread {
+	volatile int interrupt;	    /* pthread_cancel() asked */
+	struct sl_req *volatile req; /* the call it is waiting for */
+	struct shim_thread *next;
+	unsigned long self;	    /* pthread_self() */
+	bool registered;
+};
+struct shim_thread *shim_thread_self(void);
+void shim_pcancel_init(void);
+
+#endif
