@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* syslet: run programs with their blocking calls on helper threads. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: syslet COMMAND [ARGS...]\n"
+	      "\n"
+	      "Commands:\n"
+	      "  run [OPTIONS] -- PROGRAM [ARGS...]\n"
+	      "        run PROGRAM with its blocking C library calls routed to\n"
+	      "        helper threads by the preload shim (see 'syslet run --help')\n"
+	      "\n"
+	      "Options:\n"
+	      "  -h, --help     this text\n"
+	      "  -V, --version  the version\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("syslet %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	fprintf(stderr, "syslet: unknown command '%s' (try 'syslet --help')\n",
+		argv[1]);
+	return 2;
+}

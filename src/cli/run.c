@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * syslet run: start a program with the preload shim, the way strace and
+ * valgrind start theirs.  The program's exit status is ours; a signal that
+ * killed it kills us the same way; signals sent to us are passed on.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "cli.h"
+
+#define SHIM_NAME "libsyslet-preload.so"
+
+static volatile pid_t child;
+
+static void run_usage(FILE *f)
+{
+	fputs("usage: syslet run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	      "\n"
+	      "Runs PROGRAM with LD_PRELOAD=" SHIM_NAME ": its blocking C library\n"
+	      "calls (file and socket I/O, opens, waits, sleeps, locks, syncs)\n"
+	      "are tried without blocking first and otherwise run on helper\n"
+	      "threads, with the same results. The exit status is PROGRAM's.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --no-route     load the shim but route nothing (every call native)\n"
+	      "  --shim PATH    the preload library to use\n"
+	      "  -h, --help     this text\n"
+	      "\n"
+	      "Environment:\n"
+	      "  SYSLET_SHIM           the preload library, if --shim is not given\n"
+	      "  SYSLET_CANCEL_SIGNAL  signal number the shim uses to interrupt\n"
+	      "                        helpers (default SIGRTMAX-2)\n",
+	      f);
+}
+
+static bool readable(const char *p)
+{
+	return p && access(p, R_OK) == 0;
+}
+
+/* --shim, $SYSLET_SHIM, the build tree next to us, then the install. */
+static const char *find_shim(const char *opt, char *buf, size_t len)
+{
+	static const char *const rel[] = { "/.libs/" SHIM_NAME,
+					   "/../lib/syslet/" SHIM_NAME };
+	char exe[PATH_MAX];
+	ssize_t n;
+	size_t i;
+
+	if (opt)
+		return readable(opt) ? opt : 0;
+	if (getenv("SYSLET_SHIM") && *getenv("SYSLET_SHIM"))
+		return readable(getenv("SYSLET_SHIM")) ? getenv("SYSLET_SHIM")
+						       : 0;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, len, "%s%s", dirname(exe), rel[i]);
+			if (readable(buf))
+				return buf;
+			exe[n] = 0; /* dirname() wrote into it */
+		}
+	}
+	snprintf(buf, len, "%s/%s", PKGLIBDIR, SHIM_NAME);
+	return readable(buf) ? buf : 0;
+}
+
+/* Pass on what was sent to us; the terminal's signals reach the child's
+ * process group by themselves. */
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (child > 0 && si->si_code != SI_KERNEL)
+		kill(child, sig);
+}
+
+static int wait_child(void)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+				    SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
+	struct sigaction sa;
+	size_t i;
+	int status;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = forward;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, 0);
+
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR) {
+			perror("syslet: waitpid");
+			return 125;
+		}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		sigset_t one;
+
+		/* Die of the same signal, so our parent sees what it would. */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		sigaction(sig, &sa, 0);
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		sigprocmask(SIG_UNBLOCK, &one, 0);
+		raise(sig);
+		return 128 + sig;
+	}
+	return 125;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "no-route", no_argument, 0, 'n' },
+		{ "shim", required_argument, 0, 's' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *shim_opt = 0, *shim, *old;
+	char buf[PATH_MAX], *preload;
+	bool no_route = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, 0)) != -1) {
+		switch (c) {
+		case 'n':
+			no_route = true;
+			break;
+		case 's':
+			shim_opt = optarg;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 0;
+		default:
+			run_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "syslet run: no program given\n");
+		run_usage(stderr);
+		return 2;
+	}
+	shim = find_shim(shim_opt, buf, sizeof(buf));
+	if (!shim) {
+		fprintf(stderr, "syslet run: cannot find %s (give --shim PATH)\n",
+			shim_opt ? shim_opt : SHIM_NAME);
+		return 2;
+	}
+	old = getenv("LD_PRELOAD");
+	if (asprintf(&preload, "%s%s%s", shim, old && *old ? ":" : "",
+		     old ? old : "") < 0) {
+		perror("syslet run");
+		return 125;
+	}
+	fflush(stdout);
+	child = fork();
+	if (child < 0) {
+		perror("syslet run: fork");
+		return 125;
+	}
+	if (child == 0) {
+		setenv("LD_PRELOAD", preload, 1);
+		if (no_route)
+			setenv("SYSLET_ROUTE", "off", 1);
+		execvp(argv[optind], argv + optind);
+		fprintf(stderr, "syslet run: %s: %s\n", argv[optind],
+			strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	free(preload);
+	return wait_child();
+}
