@@ -4,5 +4,6 @@
 #define SYSLET_CLI_H
 
 int cmd_run(int argc, char **argv);
+int cmd_calls(int argc, char **argv);
 
 #endif

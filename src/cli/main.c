@@ -14,6 +14,7 @@ static void usage(FILE *f)
 	      "  run [OPTIONS] -- PROGRAM [ARGS...]\n"
 	      "        run PROGRAM with its blocking C library calls routed to\n"
 	      "        helper threads by the preload shim (see 'syslet run --help')\n"
+	      "  calls  list the functions the shim interposes and their routes\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     this text\n"
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "calls"))
+		return cmd_calls(argc - 1, argv + 1);
 	fprintf(stderr, "syslet: unknown command '%s' (try 'syslet --help')\n",
 		argv[1]);
 	return 2;

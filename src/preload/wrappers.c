@@ -407,36 +407,9 @@ XSTAT(__fxstatat64, stat64, SYS_newfstatat, A4(d, p, s, f))
 /* ------------------------------------------------------------------ */
 
 static const struct shim_sym extra_syms[] = {
-	{ "open", (void **)&real_open },
-	{ "open64", (void **)&real_open64 },
-	{ "openat", (void **)&real_openat },
-	{ "openat64", (void **)&real_openat64 },
-	{ "__open_2", (void **)&real___open_2 },
-	{ "__open64_2", (void **)&real___open64_2 },
-	{ "__openat_2", (void **)&real___openat_2 },
-	{ "__openat64_2", (void **)&real___openat64_2 },
-	{ "creat", (void **)&real_creat },
-	{ "creat64", (void **)&real_creat64 },
-	{ "fcntl", (void **)&real_fcntl },
-	{ "fcntl64", (void **)&real_fcntl64 },
-	{ "__read_chk", (void **)&real___read_chk },
-	{ "__pread_chk", (void **)&real___pread_chk },
-	{ "__pread64_chk", (void **)&real___pread64_chk },
-	{ "__recv_chk", (void **)&real___recv_chk },
-	{ "__recvfrom_chk", (void **)&real___recvfrom_chk },
-	{ "__poll_chk", (void **)&real___poll_chk },
-	{ "ppoll", (void **)&real_ppoll },
-	{ "__ppoll_chk", (void **)&real___ppoll_chk },
-	{ "pselect", (void **)&real_pselect },
-	{ "clock_nanosleep", (void **)&real_clock_nanosleep },
-	{ "__xstat", (void **)&real___xstat },
-	{ "__xstat64", (void **)&real___xstat64 },
-	{ "__lxstat", (void **)&real___lxstat },
-	{ "__lxstat64", (void **)&real___lxstat64 },
-	{ "__fxstat", (void **)&real___fxstat },
-	{ "__fxstat64", (void **)&real___fxstat64 },
-	{ "__fxstatat", (void **)&real___fxstatat },
-	{ "__fxstatat64", (void **)&real___fxstatat64 },
+#define H(name, nr) { #name, (void **)&real_##name },
+#include "calls.def"
+#undef H
 };
 
 /* Look every real function up once, at load time, before threads exist. */

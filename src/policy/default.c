@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The built-in default policy.  Calls with a non-blocking form are tried
+ * that way first and handed to a helper only if they would block; calls
+ * that wait by nature go to a helper; everything else (metadata, and what
+ * the table does not name) runs natively, because a helper only costs a
+ * call that does not block.
+ */
+#include <sys/syscall.h>
+
+#include "policy.h"
+
+static const struct {
+	int nr;
+	unsigned char route;
+} defaults[] = {
+	/* Tried without blocking first. */
+	{ SYS_read, SP_NOWAIT },       { SYS_pread64, SP_NOWAIT },
+	{ SYS_readv, SP_NOWAIT },      { SYS_preadv, SP_NOWAIT },
+	{ SYS_preadv2, SP_NOWAIT },    { SYS_write, SP_NOWAIT },
+	{ SYS_pwrite64, SP_NOWAIT },   { SYS_writev, SP_NOWAIT },
+	{ SYS_pwritev, SP_NOWAIT },    { SYS_pwritev2, SP_NOWAIT },
+	{ SYS_recvfrom, SP_NOWAIT },   { SYS_recvmsg, SP_NOWAIT },
+	{ SYS_sendto, SP_NOWAIT },     { SYS_sendmsg, SP_NOWAIT },
+	{ SYS_accept, SP_NOWAIT },     { SYS_accept4, SP_NOWAIT },
+	{ SYS_openat, SP_NOWAIT },     { SYS_fcntl, SP_NOWAIT },
+	{ SYS_poll, SP_NOWAIT },       { SYS_ppoll, SP_NOWAIT },
+	{ SYS_select, SP_NOWAIT },     { SYS_pselect6, SP_NOWAIT },
+	{ SYS_epoll_wait, SP_NOWAIT }, { SYS_epoll_pwait, SP_NOWAIT },
+	{ SYS_wait4, SP_NOWAIT },      { SYS_waitid, SP_NOWAIT },
+	{ SYS_flock, SP_NOWAIT },
+	/* Waiting is what they do. */
+	{ SYS_fsync, SP_HELPER },      { SYS_fdatasync, SP_HELPER },
+	{ SYS_syncfs, SP_HELPER },     { SYS_sync_file_range, SP_HELPER },
+	{ SYS_nanosleep, SP_HELPER },  { SYS_clock_nanosleep, SP_HELPER },
+	{ SYS_connect, SP_HELPER },    { SYS_recvmmsg, SP_HELPER },
+	{ SYS_sendmmsg, SP_HELPER },   { SYS_sendfile, SP_HELPER },
+	{ SYS_splice, SP_HELPER },     { SYS_tee, SP_HELPER },
+	{ SYS_copy_file_range, SP_HELPER },
+};
+
+int sp_default_route(int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		if (defaults[i].nr == nr)
+			return defaults[i].route;
+	return SP_NATIVE;
+}
+
+const char *sp_route_name(int route)
+{
+	switch (route) {
+	case SP_NOWAIT:
+		return "nowait";
+	case SP_HELPER:
+		return "helper";
+	default:
+		return "native";
+	}
+}
