@@ -53,7 +53,8 @@ static bool readable(const char *p)
 /* --shim, $SYSLET_SHIM, the build tree next to us, then the install. */
 static const char *find_shim(const char *opt, char *buf, size_t len)
 {
-	static const char *const rel[] = { "/.libs/" SHIM_NAME,
+	/* Beside us (libtool's .libs/), the build tree, the install. */
+	static const char *const rel[] = { "/" SHIM_NAME, "/.libs/" SHIM_NAME,
 					   "/../lib/syslet/" SHIM_NAME };
 	char exe[PATH_MAX];
 	ssize_t n;
