@@ -15,7 +15,9 @@
  * A call executed on a helper answers gettid(2) as the submitting thread;
  * calls that must run on the submitting thread itself (signal masks,
  * credentials, scheduling of "this thread", ...) are never executed on a
- * helper: see syslet_syscall_class().
+ * helper: see syslet_syscall_class().  Opens of paths under /proc/ are made
+ * on the submitter (procfs never waits for a disk, and /proc/thread-self
+ * names the thread that opens it), unless the atom forces SYSLET_ASYNC.
  *
  * All functions return a negative errno value on failure, and only the
  * codes documented for each function.  They never change errno.  All are
