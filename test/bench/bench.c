@@ -306,6 +306,10 @@ static void print_targets(void)
 		       r->direct_syslet_iops / r->direct_uring_iops,
 		       r->direct_syslet_async_iops / r->direct_uring_iops);
 	printf("  %d met, %d missed\n", met_count, missed_count);
+	if (bench_disturbed)
+		printf("  NOTE: other work ran on this machine during at least "
+		       "one section (see\n  \"DISTURBED\" above): compare "
+		       "with a run on a quiet machine.\n");
 }
 
 int main(int argc, char **argv)

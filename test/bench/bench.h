@@ -35,7 +35,7 @@ extern char bench_dir[4096];
 /* A file made outside it (the O_DIRECT file's fallback), removed at exit. */
 extern char bench_extra_file[4400];
 
-/* ---- errors: every unexpected result ends the program ---------------- */
+/* ---- errors: every unexpected result ends the program -------------------- */
 __attribute__((noreturn, format(printf, 1, 2))) void bench_die(const char *fmt,
 							       ...);
 /* Die with "what: strerror(errno)" when @ok is false. */
@@ -49,10 +49,10 @@ bench_die_errno(const char *fmt, ...);
 /* For calls that return an error number (pthread_*) or -errno (syslet_*). */
 void bench_check_rc(int rc, const char *what);
 
-/* ---- time ----------------------------------------------------------- */
+/* ---- time ---------------------------------------------------------------- */
 int64_t bench_now_ns(void);
 
-/* ---- statistics over the runs of one row ------------------------------ */
+/* ---- statistics over the runs of one row --------------------------------- */
 struct bench_stat {
 	double v[BENCH_MAX_RUNS]; /* one value per run */
 	int n;
@@ -72,7 +72,7 @@ typedef int64_t (*bench_run_fn)(void *arg, long n);
 long bench_calibrate(bench_run_fn run, void *arg, int64_t target_ns, long min_n,
 		     long max_n);
 
-/* ---- file content: every 8-byte word says where it is ----------------- */
+/* ---- file content: every 8-byte word says where it is -------------------- */
 uint64_t bench_pattern(uint64_t off);
 void bench_fill(void *buf, size_t len, uint64_t off);
 /* Die unless @buf holds what the file holds at @off. */
@@ -81,25 +81,42 @@ void bench_verify(const void *buf, size_t len, uint64_t off, const char *mode);
 /* Write @size bytes of the pattern to @path (created, truncated). */
 void bench_make_file(const char *path, uint64_t size);
 
-/* ---- CPUs ------------------------------------------------------------- */
+/* ---- CPUs ---------------------------------------------------------------- */
 /* The @i-th CPU this process may run on, or -1. */
 int bench_allowed_cpu(int i);
 /* Pin the calling thread to @cpu. */
 void bench_pin_self(int cpu);
 
-/* ---- how busy the machine was with other work -------------------------- */
+/* ---- how busy the machine was with other work ---------------------------- */
 struct bench_busy {
 	unsigned long long busy, steal, total; /* /proc/stat, all CPUs */
 	unsigned long long self;	       /* this process, all threads */
+	unsigned long long drops;	       /* drop_caches writes so far */
 };
 void bench_busy_read(struct bench_busy *b);
 /* Print what other processes and kernel threads used since @start. */
 void bench_busy_report(const struct bench_busy *start);
+/* Set when a section reported itself disturbed. */
+extern bool bench_disturbed;
 
-/* ---- output ------------------------------------------------------------ */
+/* ---- hand-offs (bench_handoff.c) ----------------------------------------- */
+/* A plain thread pool: one worker, a mutex, two condvars. */
+struct bench_pool;
+struct bench_pool *bench_pool_start(void);
+/* Have the worker pread(); wait for it.  Returns its result, errno in @err. */
+ssize_t bench_pool_pread(struct bench_pool *pl, int fd, void *buf, size_t len,
+			 off_t off, int *err);
+void bench_pool_stop(struct bench_pool *pl);
+/*
+ * @n round trips between two threads pinned to @cpu_a and @cpu_b, waiting
+ * with futexes or with sched_yield(); returns the nanoseconds they took.
+ */
+int64_t bench_pingpong(int cpu_a, int cpu_b, bool use_futex, long n);
+
+/* ---- output -------------------------------------------------------------- */
 void bench_rule(int width);
 
-/* ---- results handed to the "targets" section -------------------------- */
+/* ---- results handed to the "targets" section ----------------------------- */
 struct bench_results {
 	bool have_pread, have_meta, have_direct;
 	double direct_us, inline_us, async_wait_us, async_reap_us;
@@ -109,7 +126,7 @@ struct bench_results {
 };
 extern struct bench_results bench_results;
 
-/* ---- the sections ------------------------------------------------------- */
+/* ---- the sections -------------------------------------------------------- */
 void bench_pread_section(void);
 void bench_meta_section(void);
 void bench_direct_section(void);

@@ -248,7 +248,22 @@ void bench_busy_read(struct bench_busy *b)
 			 &ut, &st) != 2)
 		bench_die("/proc/self/stat: unexpected format");
 	b->self = ut + st;
+
+	/* Writes to /proc/sys/vm/drop_caches (by anyone) since boot. */
+	b->drops = 0;
+	f = fopen("/proc/vmstat", "re");
+	BENCH_CHECK(f != NULL, "open /proc/vmstat");
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long n;
+
+		if (sscanf(line, "drop_pagecache %llu", &n) == 1 ||
+		    sscanf(line, "drop_slab %llu", &n) == 1)
+			b->drops += n;
+	}
+	fclose(f);
 }
+
+bool bench_disturbed;
 
 void bench_busy_report(const struct bench_busy *start)
 {
@@ -265,6 +280,8 @@ void bench_busy_report(const struct bench_busy *start)
 		others = 0;
 	others = 100.0 * others / total;
 	steal = 100.0 * (double)(now.steal - start->steal) / total;
+	if (others + steal > 10.0 || now.drops != start->drops)
+		bench_disturbed = true;
 	printf("   CPU time used meanwhile by other processes and kernel "
 	       "threads: %.1f%% of all CPUs;\n   stolen by the hypervisor: "
 	       "%.1f%%%s\n",
@@ -272,6 +289,11 @@ void bench_busy_report(const struct bench_busy *start)
 	       others + steal > 10.0 ? "  <-- DISTURBED: numbers less "
 				       "trustworthy"
 				     : "");
+	if (now.drops != start->drops)
+		printf("   caches dropped meanwhile (/proc/sys/vm/drop_caches "
+		       "written %llu times)  <-- DISTURBED:\n   \"cached\" "
+		       "rows may have read from the device\n",
+		       now.drops - start->drops);
 }
 
 void bench_rule(int width)

@@ -58,8 +58,7 @@ static off_t meta_size(long i)
 	return (off_t)(i % 251) + 1;
 }
 
-/* ---- direct
- * ------------------------------------------------------------------ */
+/* ---- direct -------------------------------------------------------------- */
 static int64_t run_direct(void *arg, long n)
 {
 	struct meta *m = arg;
@@ -82,8 +81,7 @@ static int64_t run_direct(void *arg, long n)
 	return bench_now_ns() - t0;
 }
 
-/* ---- libsyslet --------------------------------------------------------------
- */
+/* ---- libsyslet ----------------------------------------------------------- */
 struct chain {
 	struct syslet_atom a[3]; /* openat, fstat, close */
 	long r_open, r_stat, r_close;
@@ -199,8 +197,7 @@ static int64_t run_sl_async(void *arg, long n)
 	return sl_storm(arg, SYSLET_SUBMIT_ASYNC);
 }
 
-/* ---- io_uring
- * ----------------------------------------------------------------- */
+/* ---- io_uring ------------------------------------------------------------ */
 struct uchain {
 	struct statx stx;
 	long file;
@@ -306,8 +303,7 @@ static int64_t run_uring(void *arg, long n)
 	return bench_now_ns() - t0;
 }
 
-/* ---- the section
- * ------------------------------------------------------------- */
+/* ---- the section --------------------------------------------------------- */
 void bench_meta_section(void)
 {
 	static struct meta m;

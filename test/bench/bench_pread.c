@@ -11,10 +11,7 @@
 #include <aio.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <liburing.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,95 +25,7 @@
 #define PR_FILE_PAGES 256 /* 1 MiB; a power of two */
 #define PR_SENTINEL (-999999L)
 
-/* ---- a plain thread pool: one worker, a mutex and two condvars ---------- */
-struct pool_job {
-	int fd;
-	void *buf;
-	size_t len;
-	off_t off;
-	ssize_t ret;
-	int err;
-	bool done;
-};
-
-struct pool {
-	pthread_mutex_t mu;
-	pthread_cond_t job_cv;	/* the worker waits here for a job */
-	pthread_cond_t done_cv; /* the submitter waits here for its result */
-	struct pool_job *job;	/* submitted, not yet taken */
-	bool stop;
-	pthread_t thread;
-};
-
-static void *pool_worker(void *arg)
-{
-	struct pool *pl = arg;
-	struct pool_job *j;
-	ssize_t r;
-	int err;
-
-	bench_check_rc(pthread_mutex_lock(&pl->mu), "pool: mutex_lock");
-	for (;;) {
-		while (!pl->job && !pl->stop)
-			bench_check_rc(pthread_cond_wait(&pl->job_cv, &pl->mu),
-				       "pool: cond_wait");
-		if (!pl->job)
-			break;
-		j = pl->job;
-		pl->job = NULL;
-		bench_check_rc(pthread_mutex_unlock(&pl->mu),
-			       "pool: mutex_unlock");
-		r = pread(j->fd, j->buf, j->len, j->off);
-		err = errno;
-		bench_check_rc(pthread_mutex_lock(&pl->mu), "pool: mutex_lock");
-		j->ret = r;
-		j->err = err;
-		j->done = true;
-		bench_check_rc(pthread_cond_signal(&pl->done_cv),
-			       "pool: cond_signal");
-	}
-	bench_check_rc(pthread_mutex_unlock(&pl->mu), "pool: mutex_unlock");
-	return NULL;
-}
-
-static void pool_start(struct pool *pl)
-{
-	memset(pl, 0, sizeof(*pl));
-	bench_check_rc(pthread_mutex_init(&pl->mu, NULL), "pool: mutex_init");
-	bench_check_rc(pthread_cond_init(&pl->job_cv, NULL), "pool: cond_init");
-	bench_check_rc(pthread_cond_init(&pl->done_cv, NULL),
-		       "pool: cond_init");
-	bench_check_rc(pthread_create(&pl->thread, NULL, pool_worker, pl),
-		       "pool: pthread_create");
-}
-
-/* Submit @j and wait for it to complete. */
-static void pool_run(struct pool *pl, struct pool_job *j)
-{
-	j->done = false;
-	bench_check_rc(pthread_mutex_lock(&pl->mu), "pool: mutex_lock");
-	pl->job = j;
-	bench_check_rc(pthread_cond_signal(&pl->job_cv), "pool: cond_signal");
-	while (!j->done)
-		bench_check_rc(pthread_cond_wait(&pl->done_cv, &pl->mu),
-			       "pool: cond_wait");
-	bench_check_rc(pthread_mutex_unlock(&pl->mu), "pool: mutex_unlock");
-}
-
-static void pool_stop(struct pool *pl)
-{
-	bench_check_rc(pthread_mutex_lock(&pl->mu), "pool: mutex_lock");
-	pl->stop = true;
-	bench_check_rc(pthread_cond_signal(&pl->job_cv), "pool: cond_signal");
-	bench_check_rc(pthread_mutex_unlock(&pl->mu), "pool: mutex_unlock");
-	bench_check_rc(pthread_join(pl->thread, NULL), "pool: pthread_join");
-	pthread_cond_destroy(&pl->job_cv);
-	pthread_cond_destroy(&pl->done_cv);
-	pthread_mutex_destroy(&pl->mu);
-}
-
-/* ---- the state of every pread row -----------------------------------------
- */
+/* ---- the state of every pread row ---------------------------------------- */
 struct pr {
 	int fd;
 	char *buf;
@@ -126,10 +35,11 @@ struct pr {
 	long ret;
 	long inline_queued; /* inline-hit row: submits that went to a helper */
 	long inline_total;
+	long nowait_miss; /* RWF_NOWAIT row: EAGAIN, the page was evicted */
+	long nowait_total;
 	struct io_uring ring;
 	struct aiocb cb;
-	struct pool pool;
-	struct pool_job job;
+	struct bench_pool *pool;
 };
 
 static inline off_t pr_off(long i)
@@ -166,6 +76,13 @@ static inline void op_nowait(struct pr *p, off_t off)
 {
 	ssize_t r = preadv2(p->fd, &p->iov, 1, off, RWF_NOWAIT);
 
+	p->nowait_total++;
+	if (r < 0 && errno == EAGAIN) {
+		/* Not cached after all (someone dropped the page cache?):
+		 * counted and reported; read it the blocking way. */
+		p->nowait_miss++;
+		r = pread(p->fd, p->buf, BENCH_PAGE, off);
+	}
 	if (r != BENCH_PAGE)
 		bad_read("preadv2(RWF_NOWAIT) of a cached page",
 			 r < 0 ? -errno : r);
@@ -300,11 +217,12 @@ static inline void op_aio(struct pr *p, off_t off)
 
 static inline void op_pool(struct pr *p, off_t off)
 {
-	p->job.off = off;
-	pool_run(&p->pool, &p->job);
-	if (p->job.ret != BENCH_PAGE)
-		bad_read("pool pread",
-			 p->job.ret < 0 ? -p->job.err : p->job.ret);
+	int err;
+	ssize_t r =
+		bench_pool_pread(p->pool, p->fd, p->buf, BENCH_PAGE, off, &err);
+
+	if (r != BENCH_PAGE)
+		bad_read("pool pread", r < 0 ? -err : r);
 }
 
 /* One run: check the data once (untimed), then time n operations. */
@@ -335,128 +253,28 @@ PR_RUN(uring_async, "io_uring IOSQE_ASYNC")
 PR_RUN(aio, "glibc aio_read")
 PR_RUN(pool, "thread pool")
 
-/* ---- ping-pong between two pinned threads -----------------------------------
- */
-struct pp {
-	int word;  /* 1: the ball is with B; 0: with A */
-	int ready; /* B is running */
-	long n;
-	int cpu_a, cpu_b;
-	bool futex; /* else sched_yield */
-	int64_t ns;
-};
-
-static void futex_wait(int *w, int val)
-{
-	if (syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0) &&
-	    errno != EAGAIN && errno != EINTR)
-		bench_die_errno("futex(FUTEX_WAIT)");
-}
-
-static void futex_wake(int *w)
-{
-	BENCH_CHECK(syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL,
-			    0) >= 0,
-		    "futex(FUTEX_WAKE)");
-}
-
-static void yield(void)
-{
-	BENCH_CHECK(sched_yield() == 0, "sched_yield");
-}
-
-static int ld(int *w)
-{
-	return __atomic_load_n(w, __ATOMIC_ACQUIRE);
-}
-
-static void st(int *w, int v)
-{
-	__atomic_store_n(w, v, __ATOMIC_RELEASE);
-}
-
-static void *pp_b(void *arg)
-{
-	struct pp *pp = arg;
-	long i;
-
-	bench_pin_self(pp->cpu_b);
-	st(&pp->ready, 1);
-	for (i = 0; i < pp->n; i++) {
-		while (ld(&pp->word) == 0) {
-			if (pp->futex)
-				futex_wait(&pp->word, 0);
-			else
-				yield();
-		}
-		st(&pp->word, 0);
-		if (pp->futex)
-			futex_wake(&pp->word);
-	}
-	return NULL;
-}
-
-static void *pp_a(void *arg)
-{
-	struct pp *pp = arg;
-	int64_t t0;
-	long i;
-
-	bench_pin_self(pp->cpu_a);
-	while (!ld(&pp->ready))
-		yield();
-	t0 = bench_now_ns();
-	for (i = 0; i < pp->n; i++) {
-		st(&pp->word, 1);
-		if (pp->futex)
-			futex_wake(&pp->word);
-		while (ld(&pp->word) == 1) {
-			if (pp->futex)
-				futex_wait(&pp->word, 1);
-			else
-				yield();
-		}
-	}
-	pp->ns = bench_now_ns() - t0;
-	return NULL;
-}
-
-static int64_t pp_run(struct pp *pp, long n)
-{
-	pthread_t a, b;
-
-	pp->word = 0;
-	pp->ready = 0;
-	pp->n = n;
-	bench_check_rc(pthread_create(&b, NULL, pp_b, pp), "pthread_create");
-	bench_check_rc(pthread_create(&a, NULL, pp_a, pp), "pthread_create");
-	bench_check_rc(pthread_join(a, NULL), "pthread_join");
-	bench_check_rc(pthread_join(b, NULL), "pthread_join");
-	return pp->ns;
-}
-
-static struct pp pp_futex_same, pp_yield_same, pp_futex_cross;
+/* The ping-pong rows: CPUs chosen by bench_pread_section(). */
+static int pp_cpu0, pp_cpu1;
 
 static int64_t run_pp_futex_same(void *arg, long n)
 {
 	(void)arg;
-	return pp_run(&pp_futex_same, n);
+	return bench_pingpong(pp_cpu0, pp_cpu0, true, n);
 }
 
 static int64_t run_pp_yield_same(void *arg, long n)
 {
 	(void)arg;
-	return pp_run(&pp_yield_same, n);
+	return bench_pingpong(pp_cpu0, pp_cpu0, false, n);
 }
 
 static int64_t run_pp_futex_cross(void *arg, long n)
 {
 	(void)arg;
-	return pp_run(&pp_futex_cross, n);
+	return bench_pingpong(pp_cpu0, pp_cpu1, true, n);
 }
 
-/* ---- the section
- * ------------------------------------------------------------- */
+/* ---- the section --------------------------------------------------------- */
 struct row {
 	const char *name;
 	bench_run_fn run;
@@ -506,12 +324,8 @@ void bench_pread_section(void)
 
 	if (cpu1 < 0)
 		nrows--; /* one CPU: no cross-CPU row */
-	pp_futex_same =
-		(struct pp){.cpu_a = cpu0, .cpu_b = cpu0, .futex = true};
-	pp_yield_same =
-		(struct pp){.cpu_a = cpu0, .cpu_b = cpu0, .futex = false};
-	pp_futex_cross =
-		(struct pp){.cpu_a = cpu0, .cpu_b = cpu1, .futex = true};
+	pp_cpu0 = cpu0;
+	pp_cpu1 = cpu1;
 
 	/* The file, made here, then read once so that it is cached. */
 	snprintf(path, sizeof(path), "%s/pread.dat", bench_dir);
@@ -539,8 +353,7 @@ void bench_pread_section(void)
 	p.cb.aio_buf = p.buf;
 	p.cb.aio_nbytes = BENCH_PAGE;
 	p.cb.aio_sigevent.sigev_notify = SIGEV_NONE;
-	pool_start(&p.pool);
-	p.job = (struct pool_job){.fd = p.fd, .buf = p.buf, .len = BENCH_PAGE};
+	p.pool = bench_pool_start();
 
 	printf("\n1. Cached 4 KiB pread, one at a time (file %s, %d KiB, "
 	       "cached)\n",
@@ -558,6 +371,7 @@ void bench_pread_section(void)
 			bench_calibrate(rows[i].run, &p, target, 200, 20000000);
 	/* Interleaved: run r of every row, then run r + 1, against drift. */
 	p.inline_queued = p.inline_total = 0;
+	p.nowait_miss = p.nowait_total = 0;
 	bench_busy_read(&busy);
 	for (r = 0; r < bench_opts.runs; r++)
 		for (i = 0; i < nrows; i++) {
@@ -581,12 +395,14 @@ void bench_pread_section(void)
 		if (rows[i].result)
 			*rows[i].result = m;
 	}
+	printf("   RWF_NOWAIT reads that found the page not cached: %ld of %ld\n",
+	       p.nowait_miss, p.nowait_total);
 	printf("   inline-hit submits that went to a helper anyway: %ld of %ld\n",
 	       p.inline_queued, p.inline_total);
 	bench_busy_report(&busy);
 	res->have_pread = true;
 
-	pool_stop(&p.pool);
+	bench_pool_stop(p.pool);
 	io_uring_queue_exit(&p.ring);
 	bench_check_rc(syslet_ctx_destroy(p.ctx), "syslet_ctx_destroy");
 	BENCH_CHECK(close(p.fd) == 0, "close");
