@@ -6,7 +6,7 @@ SYSLET_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the build, the tests and the benchmarks need.
 SYSLET_PKGS=(build-essential autoconf automake libtool pkg-config clang
-	check libseccomp-dev liburing-dev valgrind)
+	check libseccomp-dev liburing-dev valgrind git sqlite3 python3 xz-utils rsync make gzip hyperfine)
 
 syslet_log() { printf '== %s\n' "$*" >&2; }
 
