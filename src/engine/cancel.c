@@ -15,6 +15,19 @@
  * The handler is installed once per signal number for all contexts; on any
  * thread that is not one of our helpers it hands the signal to whatever
  * handler was there before, so the program's own use of the signal goes on.
+ *
+ * The program may also send the signal to the whole process while its own
+ * threads block it; the kernel then picks a helper, the one thread that
+ * leaves it unblocked.  An idle helper gives it back to the process and
+ * blocks it until it starts its next request, so that the program finds it
+ * pending.  A helper on a request must keep the signal unblocked, or a
+ * cancel could not interrupt its call, and giving it back would only bring
+ * it straight back: it holds the signal instead, and gives it back (with
+ * the signal blocked) when the request's calls are over, before posting
+ * its completion.  Each signal is given back exactly once; while a helper
+ * blocks in a call, the program does not see the signals it holds.  (Past
+ * SL_STASH_MAX queued at once the helper gives back and blocks the signal
+ * on a request too: a cancel then waits for its call to end.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,8 +49,9 @@
 extern int __sigaction(int, const struct sigaction *, struct sigaction *);
 
 static SL_TLS struct sl_req *tls_req;
-static SL_TLS bool tls_helper;
-static SL_TLS int tls_returned; /* a foreign signal we gave back, or 0 */
+static SL_TLS struct sl_helper *tls_self; /* set on helpers only */
+static SL_TLS int tls_sig;		  /* tls_self's cancel signal */
+static SL_TLS bool tls_holding; /* tls_sig blocked: the program's is pending */
 
 static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -45,44 +59,98 @@ static struct {
 	int refs;
 } sigs[_NSIG];
 
+static void mask_one(int how, int sig)
+{
+	sigset_t one;
+
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	sl_sys4(SYS_rt_sigprocmask, how, &one, 0, _NSIG / 8);
+}
+
 /*
  * A helper starts with every signal blocked; only once it is known as a
  * helper may the cancel signal reach it.
  */
-void sl_helper_tls_enter(int cancel_signal)
+void sl_helper_tls_enter(struct sl_helper *h)
 {
-	sigset_t one;
-
-	tls_helper = true;
-	sigemptyset(&one);
-	sigaddset(&one, cancel_signal);
-	sl_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &one, 0, _NSIG / 8);
+	tls_sig = h->ctx->params.cancel_signal;
+	h->nstash = 0;
+	__atomic_store_n(&tls_self, h, __ATOMIC_RELEASE);
+	mask_one(SIG_UNBLOCK, tls_sig);
 }
 
-void sl_helper_tls_set(struct sl_req *req)
+/* Send a signal of the program's that reached a helper back to the process. */
+static void give_back(int sig, siginfo_t *si)
 {
-	__atomic_store_n(&tls_req, req, __ATOMIC_RELEASE);
+	long pid = sl_sys0(SYS_getpid);
+
+	/*
+	 * The kernel lets any thread queue a negative si_code (sigqueue,
+	 * timers) to its process with the original siginfo; kill()'s own
+	 * codes only a kill() can make again (the sender then reads as this
+	 * process).
+	 */
+	if (si->si_code < 0)
+		sl_sys3(SYS_rt_sigqueueinfo, pid, sig, si);
+	else
+		sl_sys2(SYS_kill, pid, sig);
 }
 
 /*
- * Before a helper starts a request: if it blocked a signal it gave back to
- * the process, unblock it once nobody has it pending any more.  Until then
- * a cancel cannot interrupt this helper's call; it takes effect when the
- * call returns.
+ * Before a helper starts @req: the cancel signal must be unblocked for the
+ * request's calls to be interruptible.  tls_req is set first, so that a
+ * signal of the program's still pending, which arrives at once, is held
+ * (see the handler) rather than given back and blocked again.
  */
-void sl_helper_signal_check(void)
+void sl_helper_req_begin(struct sl_req *req)
 {
-	sigset_t pend, one;
+	__atomic_store_n(&tls_req, req, __ATOMIC_RELEASE);
+	if (tls_holding) {
+		tls_holding = false;
+		mask_one(SIG_UNBLOCK, tls_sig);
+	}
+}
 
-	if (!tls_returned)
+/*
+ * The request's calls are over: give back what the handler held.  Blocked
+ * first, or the kernel would hand it straight back to us; unblocked again
+ * when the next request begins.
+ */
+void sl_helper_req_end(void)
+{
+	struct sl_helper *h = tls_self;
+	int i, n;
+
+	__atomic_store_n(&tls_req, NULL, __ATOMIC_RELEASE);
+	/* From here on the handler does not touch the stash. */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	n = h->nstash;
+	if (!n)
 		return;
-	if (sl_sys2(SYS_rt_sigpending, &pend, _NSIG / 8) < 0 ||
-	    sigismember(&pend, tls_returned))
-		return;
-	sigemptyset(&one);
-	sigaddset(&one, tls_returned);
-	sl_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &one, 0, _NSIG / 8);
-	tls_returned = 0;
+	mask_one(SIG_BLOCK, tls_sig);
+	tls_holding = true;
+	for (i = 0; i < n; i++)
+		give_back(tls_sig, &h->stash[i]);
+	h->nstash = 0;
+}
+
+/*
+ * In the handler, on a request: hold the program's signal.  A standard
+ * signal is pending at most once, so a second one merges with the one
+ * held, as it would natively.  Returns false when there is no room.
+ */
+static bool hold(struct sl_helper *h, int sig, const siginfo_t *si)
+{
+	int n = h->nstash;
+
+	if (n && sig < SIGRTMIN)
+		return true;
+	if (n == SL_STASH_MAX)
+		return false;
+	h->stash[n] = *si;
+	h->nstash = n + 1;
+	return true;
 }
 
 static void forward(int sig, siginfo_t *si, void *uc)
@@ -107,44 +175,38 @@ static void forward(int sig, siginfo_t *si, void *uc)
 
 static void handler(int sig, siginfo_t *si, void *ucv)
 {
+	struct sl_helper *self = __atomic_load_n(&tls_self, __ATOMIC_ACQUIRE);
 	ucontext_t *uc = ucv;
 	struct sl_req *req;
 	greg_t ip;
 
-	if (!tls_helper) {
+	if (!self) {
 		int saved = errno;
 
 		forward(sig, si, ucv);
 		errno = saved;
 		return;
 	}
+	req = __atomic_load_n(&tls_req, __ATOMIC_ACQUIRE);
 	if (si->si_code != SI_TKILL) {
 		/*
 		 * Not our tgkill: sent to the process (kill, sigqueue, a
 		 * timer), and the kernel chose a helper because no thread of
 		 * the program takes it now (a program that sigwait()s for it
-		 * blocks it everywhere).  Give it back to the process, and
-		 * keep it blocked here until the program has taken it.
+		 * blocks it everywhere).  On a request, hold it (see the top
+		 * of this file); otherwise, or with no room left, give it
+		 * back and keep it blocked here until the next request.
 		 */
 		int saved = errno;
-		long pid = sl_sys0(SYS_getpid);
 
-		/*
-		 * The kernel lets any thread queue a negative si_code (sigqueue,
-		 * timers) to its process with the original siginfo; kill()'s
-		 * own codes only a kill() can make again (the sender then reads
-		 * as this process).
-		 */
-		if (si->si_code < 0)
-			sl_sys3(SYS_rt_sigqueueinfo, pid, sig, si);
-		else
-			sl_sys2(SYS_kill, pid, sig);
-		sigaddset(&uc->uc_sigmask, sig);
-		tls_returned = sig;
+		if (!req || !hold(self, sig, si)) {
+			give_back(sig, si);
+			sigaddset(&uc->uc_sigmask, sig);
+			tls_holding = true;
+		}
 		errno = saved;
 		return;
 	}
-	req = __atomic_load_n(&tls_req, __ATOMIC_ACQUIRE);
 	if (!req || !req->cancel)
 		return;
 	ip = uc->uc_mcontext.gregs[REG_RIP];

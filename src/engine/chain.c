@@ -91,6 +91,17 @@ static bool seen(const struct syslet_atom *const *v, int n,
 	return false;
 }
 
+#define SL_STOP_ANY                                                        \
+	(SYSLET_STOP_ON_NONZERO | SYSLET_STOP_ON_ZERO |                   \
+	 SYSLET_STOP_ON_NEGATIVE | SYSLET_STOP_ON_NON_POSITIVE)
+
+/* atom + 1 is part of the chain only if the atom can stop and skip to it. */
+static bool branches(const struct syslet_atom *a)
+{
+	return (a->flags & SYSLET_SKIP_TO_NEXT_ON_STOP) &&
+	       (a->flags & SL_STOP_ANY);
+}
+
 /*
  * Visit every atom reachable from @head (through ->next, and through
  * atom + 1 where SKIP_TO_NEXT_ON_STOP makes that a branch), once each, so
@@ -106,9 +117,10 @@ int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
 	w->home = false;
 	w->async = false;
 	w->emulated = false;
-	if (!head)
+	/* Misaligned: refused before the short way below reads it. */
+	if (!head || ((uintptr_t)head & 7))
 		return -EINVAL;
-	if (!head->next && !(head->flags & SYSLET_SKIP_TO_NEXT_ON_STOP))
+	if (!head->next && !branches(head))
 		return check_atom(head, w);
 
 	stack[sp++] = head;
@@ -125,7 +137,7 @@ int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
 			return rc;
 		if (a->next)
 			stack[sp++] = a->next;
-		if (a->flags & SYSLET_SKIP_TO_NEXT_ON_STOP)
+		if (branches(a))
 			stack[sp++] = a + 1;
 	}
 	return 0;

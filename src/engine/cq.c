@@ -3,10 +3,12 @@
  * Completions: the in-flight index, the completion ring, the eventfd, and
  * syslet_reap()/syslet_wait().
  *
- * A request keeps its slot until its completion is reaped, so the ring can
- * never hold more than queue_depth entries and never overflows.  The
- * eventfd is readable exactly while the ring is not empty (it is written on
- * the empty -> non-empty edge and read back on the way to empty, both under
+ * A request keeps its slot until its completion is reaped, so the ring
+ * holds at most queue_depth entries, plus the spare entries of CQE_ALWAYS
+ * chains that ran on their submitter while the last slot went to another
+ * chain (submit.c); being a list, it never overflows.  The eventfd is
+ * readable exactly while the ring is not empty (it is written on the
+ * empty -> non-empty edge and read back on the way to empty, both under
  * the lock); until the program has asked for it, nobody can be polling it,
  * and it is not written at all.
  */
@@ -59,9 +61,11 @@ struct sl_req *sl_hash_find_locked(struct syslet_ctx *ctx,
 
 void sl_req_release_locked(struct syslet_ctx *ctx, struct sl_req *req)
 {
+	struct sl_req **list = req->spare ? &ctx->spares : &ctx->free_reqs;
+
 	req->state = SL_REQ_FREE;
-	req->next = ctx->free_reqs;
-	ctx->free_reqs = req;
+	req->next = *list;
+	*list = req;
 	__atomic_store_n(&ctx->inflight, ctx->inflight - 1, __ATOMIC_RELAXED);
 }
 

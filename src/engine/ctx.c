@@ -72,13 +72,13 @@ static int check_params(struct syslet_params *p)
 
 static void free_reqs_rebuild(struct syslet_ctx *ctx)
 {
+	struct sl_req *r;
 	uint32_t i;
 
 	ctx->free_reqs = 0;
 	ctx->inflight = 0;
 	for (i = ctx->params.queue_depth; i-- > 0;) {
-		struct sl_req *r = &ctx->reqs[i];
-
+		r = &ctx->reqs[i];
 		r->ctx = ctx;
 		if (r->state == SL_REQ_FREE) {
 			r->next = ctx->free_reqs;
@@ -87,10 +87,19 @@ static void free_reqs_rebuild(struct syslet_ctx *ctx)
 			ctx->inflight++;
 		}
 	}
+	for (r = ctx->cq_head; r; r = r->next)
+		if (r->spare)
+			ctx->inflight++;
 }
 
 static void ctx_free(struct syslet_ctx *ctx)
 {
+	struct sl_req *r;
+
+	while ((r = ctx->spares_all)) {
+		ctx->spares_all = r->snext;
+		free(r);
+	}
 	free(ctx->reqs);
 	free(ctx->hash);
 	free(ctx->idle);

@@ -23,21 +23,27 @@ void sl_futex_wake(uint32_t *word, int n)
 	sl_sys3(SYS_futex, word, FUTEX_WAKE_PRIVATE, n);
 }
 
+/* Who speaks in sl_warn_once(): the preload shim says "syslet". */
+const char *sl_warn_prefix = "libsyslet";
+const char *sl_warn_fallback = "running calls on the calling thread";
+
 /*
- * One line on stderr, once per process and cause: we live inside other
- * people's programs and degrade quietly to running calls natively.
+ * One line on stderr, once per process: we live inside other people's
+ * programs and degrade quietly to running calls natively.  @err 0: no
+ * error name.  No stdio, no errno.
  */
 void sl_warn_once(const char *what, int err)
 {
 	static int warned;
-	char buf[160];
+	const char *name = err ? strerrorname_np(err) : 0;
+	char buf[200];
 	int n;
 
 	if (__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
 		return;
-	n = snprintf(buf, sizeof(buf),
-		     "libsyslet: %s (%s); running calls on the calling thread\n",
-		     what, strerrorname_np(err) ? strerrorname_np(err) : "?");
+	n = snprintf(buf, sizeof(buf), "%s: %s%s%s%s; %s\n", sl_warn_prefix,
+		     what, err ? " (" : "", err ? (name ? name : "?") : "",
+		     err ? ")" : "", sl_warn_fallback);
 	if (n <= 0)
 		return;
 	if ((size_t)n >= sizeof(buf))

@@ -7,7 +7,8 @@
  * CPU it is running on, or starts one there: on a VM a cross-CPU wake-up
  * costs an IPI exit (12-23 us measured here) where a same-CPU one costs a
  * context switch (~2 us).  Helpers block every signal but the cancel
- * signal, and exit after idle_timeout_ms above min_helpers.
+ * signal (which cancel.c may block for a while when idle, see there), and
+ * exit after idle_timeout_ms above min_helpers.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -227,8 +228,7 @@ void sl_run_on_helper(struct sl_req *req)
 	const struct sl_sysent *e;
 	long ret;
 
-	sl_helper_signal_check();
-	sl_helper_tls_set(req);
+	sl_helper_req_begin(req);
 	while (a) {
 		if (!req->have_args) {
 			sl_resolve_args(a, req->args);
@@ -261,7 +261,8 @@ void sl_run_on_helper(struct sl_req *req)
 		a = sl_chain_next(a, ret);
 		req->cur = a;
 	}
-	sl_helper_tls_set(0);
+	/* Before the completion: the program may look for its signal then. */
+	sl_helper_req_end();
 }
 
 /*
@@ -318,7 +319,7 @@ static void *helper_main(void *arg)
 	h->tid = (pid_t)sl_sys0(SYS_gettid);
 	snprintf(name, sizeof(name), "syslet/%d", h->cpu);
 	sl_sys2(SYS_prctl, PR_SET_NAME, name);
-	sl_helper_tls_enter(ctx->params.cancel_signal);
+	sl_helper_tls_enter(h);
 
 	sl_ctx_lock(ctx);
 	req = h->req;

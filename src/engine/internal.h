@@ -13,6 +13,7 @@
 #define SL_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -68,6 +69,7 @@ extern const char sl_cp_begin[], sl_cp_end[], sl_cp_cancel[];
 int sl_futex_wait(uint32_t *word, uint32_t val, const struct timespec *rel);
 void sl_futex_wake(uint32_t *word, int n);
 void sl_warn_once(const char *what, int err);
+extern const char *sl_warn_prefix, *sl_warn_fallback;
 int64_t sl_now_ns(void);
 
 /* ------------------------------------------------------------------ */
@@ -124,6 +126,8 @@ struct sl_req {
 	struct sl_req *hnext;	  /* in-flight hash chain */
 	struct syslet_atom call_atom; /* sl_call(): the one-atom chain */
 	volatile int *interrupt;  /* sl_call(): set by pthread_cancel() */
+	bool spare;		  /* not of reqs[]: see ctx->spares */
+	struct sl_req *snext;	  /* ctx->spares_all */
 };
 
 /* ------------------------------------------------------------------ */
@@ -134,6 +138,9 @@ struct sl_req {
 #define SL_MBOX_WORK 1u	 /* h->req is set */
 #define SL_MBOX_EXIT 2u	 /* syslet_ctx_destroy() */
 #define SL_MBOX_SLEEP 3u /* idle, asleep on the word: needs a futex wake */
+
+/* The program's own signals a helper may hold during one request. */
+#define SL_STASH_MAX 32
 
 struct sl_helper {
 	struct syslet_ctx *ctx;
@@ -146,6 +153,9 @@ struct sl_helper {
 	bool exited;		  /* returned from its thread function */
 	struct sl_helper *next_idle;
 	struct sl_helper *next_all;
+	/* cancel.c: the program's cancel signals taken while on a request */
+	volatile int nstash;
+	siginfo_t stash[SL_STASH_MAX];
 };
 
 /* ------------------------------------------------------------------ */
@@ -167,6 +177,14 @@ struct syslet_ctx {
 	int ncpu;
 	struct sl_helper *helpers; /* all not yet joined */
 	uint32_t nhelpers;	  /* alive (not exited) */
+
+	/*
+	 * Completion entries beyond reqs[], each held by a CQE_ALWAYS chain
+	 * running on its submitter in case every slot is gone by the time it
+	 * ends (submit.c).  Kept for reuse until the context goes.
+	 */
+	struct sl_req *spares;	   /* free ones, by ->next */
+	struct sl_req *spares_all; /* all, by ->snext */
 
 	struct sl_req *cq_head, *cq_tail; /* COMPLETED, FIFO */
 	uint32_t cq_count;
@@ -224,9 +242,9 @@ void sl_hash_add_locked(struct syslet_ctx *ctx, struct sl_req *req);
 /* cancel.c */
 int sl_cancel_signal_get(int sig);
 void sl_cancel_signal_put(int sig);
-void sl_helper_tls_set(struct sl_req *req);
-void sl_helper_tls_enter(int cancel_signal);
-void sl_helper_signal_check(void);
+void sl_helper_tls_enter(struct sl_helper *h);
+void sl_helper_req_begin(struct sl_req *req);
+void sl_helper_req_end(void);
 int sl_cancel_req_locked(struct syslet_ctx *ctx, struct sl_req *req);
 struct sigaction;
 int sl_cancel_signal_sigaction(int sig, const struct sigaction *act,

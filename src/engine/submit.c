@@ -4,11 +4,13 @@
  * and hand the rest to a helper at the first one that would.
  *
  * This is the hot path of a cached read: it takes no lock and makes no
- * system call of its own unless something is in flight or a call blocks.
+ * system call of its own unless something is in flight, a call blocks, or
+ * SYSLET_SUBMIT_CQE_ALWAYS asks for a completion.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -95,19 +97,68 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	return SYSLET_DONE;
 }
 
+/*
+ * SYSLET_SUBMIT_CQE_ALWAYS: a chain that runs here must be able to post its
+ * completion when it ends, even if every slot has gone to other chains
+ * meanwhile: reported as -EBUSY after it ran, it would be submitted again
+ * and run twice.  So before anything runs it takes a spare entry, used
+ * only if no slot is free at the end.  (It does not hold a slot instead:
+ * it may block here for long, and other chains need the slot meanwhile.)
+ * Returns 0, or -EBUSY, with nothing run, if @head is in flight, every
+ * slot is taken, or no spare can be had.
+ */
+static int spare_get(struct syslet_ctx *ctx, const struct syslet_atom *head,
+		     struct sl_req **sparep)
+{
+	struct sl_req *req = 0;
+	int saved = errno;
+
+	sl_ctx_lock(ctx);
+	if (sl_hash_find_locked(ctx, head) || !ctx->free_reqs) {
+		sl_ctx_unlock(ctx);
+		return -EBUSY;
+	}
+	req = ctx->spares;
+	if (req)
+		ctx->spares = req->next;
+	sl_ctx_unlock(ctx);
+	if (!req) {
+		req = calloc(1, sizeof(*req));
+		errno = saved;
+		if (!req)
+			return -EBUSY;
+		req->ctx = ctx;
+		req->spare = true;
+		sl_ctx_lock(ctx);
+		req->snext = ctx->spares_all;
+		ctx->spares_all = req;
+		sl_ctx_unlock(ctx);
+	}
+	*sparep = req;
+	return 0;
+}
+
+static void spare_put_locked(struct syslet_ctx *ctx, struct sl_req *spare)
+{
+	spare->next = ctx->spares;
+	ctx->spares = spare;
+}
+
 /* Post a completion for a chain that ended on the caller. */
 static int post_inline(struct syslet_ctx *ctx, struct sl_exec *x,
-		       struct syslet_atom *last, long result)
+		       struct sl_req *spare, struct syslet_atom *last,
+		       long result)
 {
 	struct sl_req *req;
 
 	sl_ctx_lock(ctx);
 	req = ctx->free_reqs;
-	if (!req) {
-		sl_ctx_unlock(ctx);
-		return -EBUSY;
+	if (req) {
+		ctx->free_reqs = req->next;
+		spare_put_locked(ctx, spare);
+	} else {
+		req = spare;
 	}
-	ctx->free_reqs = req->next;
 	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
 	req->head = x->head;
 	req->sflags = x->sflags & ~SYSLET_SUBMIT_WAIT;
@@ -117,6 +168,17 @@ static int post_inline(struct syslet_ctx *ctx, struct sl_exec *x,
 	sl_complete_locked(ctx, req);
 	sl_ctx_unlock(ctx);
 	return SYSLET_DONE;
+}
+
+/* The chain went to a helper, which posts its completion in a slot. */
+static int spare_done(struct syslet_ctx *ctx, struct sl_req *spare, int rc)
+{
+	if (spare) {
+		sl_ctx_lock(ctx);
+		spare_put_locked(ctx, spare);
+		sl_ctx_unlock(ctx);
+	}
+	return rc;
 }
 
 static bool in_flight(struct syslet_ctx *ctx, const struct syslet_atom *head)
@@ -137,6 +199,7 @@ SYSLET_API int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
 	struct sl_exec x;
 	struct sl_walk w;
 	struct syslet_atom *a, *last = 0;
+	struct sl_req *spare = 0;
 	long ret = 0;
 	bool home;
 	int rc;
@@ -150,11 +213,13 @@ SYSLET_API int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
 		return rc;
 	if (w.home && (w.async || (flags & SYSLET_SUBMIT_ASYNC)))
 		return -EINVAL;
-	if (in_flight(ctx, head))
+	if (flags & SYSLET_SUBMIT_CQE_ALWAYS) {
+		rc = spare_get(ctx, head, &spare);
+		if (rc)
+			return rc;
+	} else if (in_flight(ctx, head)) {
 		return -EBUSY;
-	if ((flags & SYSLET_SUBMIT_CQE_ALWAYS) &&
-	    !__atomic_load_n(&ctx->free_reqs, __ATOMIC_RELAXED))
-		return -EBUSY;
+	}
 
 	home = w.home;
 	x.head = head;
@@ -172,7 +237,7 @@ SYSLET_API int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
 		if (!home && forced) {
 			rc = handoff(ctx, &x, w.emulated);
 			if (rc >= 0)
-				return rc;
+				return spare_done(ctx, spare, rc);
 			home = true; /* no helper to be had: we run it */
 		}
 		sl_resolve_args(a, x.args);
@@ -183,7 +248,7 @@ SYSLET_API int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
 			x.have_args = true;
 			rc = handoff(ctx, &x, w.emulated);
 			if (rc >= 0)
-				return rc;
+				return spare_done(ctx, spare, rc);
 			home = true;
 			ret = sl_finish_blocking(a->nr, x.args, &x.rw,
 						 &(int){ 0 });
@@ -191,7 +256,7 @@ SYSLET_API int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,
 		sl_store(a, ret);
 		last = a;
 	}
-	if (flags & SYSLET_SUBMIT_CQE_ALWAYS)
-		return post_inline(ctx, &x, last, ret);
+	if (spare)
+		return post_inline(ctx, &x, spare, last, ret);
 	return SYSLET_DONE;
 }

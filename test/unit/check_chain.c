@@ -145,9 +145,10 @@ START_TEST(test_arg_ref_read_late)
 	len = 33;
 	a[0].args[1] = 4000;
 	ret1 = TL_UNSET;
-	ck_assert_int_eq(syslet_submit(ctx, &a[0], SYSLET_SUBMIT_ASYNC |
-							   SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &a[0],
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	ck_assert_int_eq(off, 4000);
 	ck_assert_int_eq(ret1, 33);
 	ck_assert_int_eq(tl_check_pat(buf, 33, 4000, 5), -1);
@@ -169,32 +170,32 @@ struct stop_case {
 };
 
 static const struct stop_case stop_cases[] = {
-	{ SYSLET_STOP_ON_NONZERO, P_POSITIVE, 1 },
-	{ SYSLET_STOP_ON_NONZERO, P_NEGATIVE, 1 },
-	{ SYSLET_STOP_ON_NONZERO, P_LSEEK5, 1 },
-	{ SYSLET_STOP_ON_NONZERO, P_ZERO, 0 },
-	{ SYSLET_STOP_ON_NONZERO, P_LSEEK0, 0 },
-	{ SYSLET_STOP_ON_ZERO, P_ZERO, 1 },
-	{ SYSLET_STOP_ON_ZERO, P_LSEEK0, 1 },
-	{ SYSLET_STOP_ON_ZERO, P_POSITIVE, 0 },
-	{ SYSLET_STOP_ON_ZERO, P_NEGATIVE, 0 },
-	{ SYSLET_STOP_ON_ZERO, P_LSEEK5, 0 },
-	{ SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1 },
-	{ SYSLET_STOP_ON_NEGATIVE, P_ZERO, 0 },
-	{ SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0 },
-	{ SYSLET_STOP_ON_NEGATIVE, P_LSEEK0, 0 },
-	{ SYSLET_STOP_ON_NON_POSITIVE, P_ZERO, 1 },
-	{ SYSLET_STOP_ON_NON_POSITIVE, P_NEGATIVE, 1 },
-	{ SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK0, 1 },
-	{ SYSLET_STOP_ON_NON_POSITIVE, P_POSITIVE, 0 },
-	{ SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK5, 0 },
+	{SYSLET_STOP_ON_NONZERO, P_POSITIVE, 1},
+	{SYSLET_STOP_ON_NONZERO, P_NEGATIVE, 1},
+	{SYSLET_STOP_ON_NONZERO, P_LSEEK5, 1},
+	{SYSLET_STOP_ON_NONZERO, P_ZERO, 0},
+	{SYSLET_STOP_ON_NONZERO, P_LSEEK0, 0},
+	{SYSLET_STOP_ON_ZERO, P_ZERO, 1},
+	{SYSLET_STOP_ON_ZERO, P_LSEEK0, 1},
+	{SYSLET_STOP_ON_ZERO, P_POSITIVE, 0},
+	{SYSLET_STOP_ON_ZERO, P_NEGATIVE, 0},
+	{SYSLET_STOP_ON_ZERO, P_LSEEK5, 0},
+	{SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1},
+	{SYSLET_STOP_ON_NEGATIVE, P_ZERO, 0},
+	{SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0},
+	{SYSLET_STOP_ON_NEGATIVE, P_LSEEK0, 0},
+	{SYSLET_STOP_ON_NON_POSITIVE, P_ZERO, 1},
+	{SYSLET_STOP_ON_NON_POSITIVE, P_NEGATIVE, 1},
+	{SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK0, 1},
+	{SYSLET_STOP_ON_NON_POSITIVE, P_POSITIVE, 0},
+	{SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK5, 0},
 	/* No condition: never stops. */
-	{ 0, P_NEGATIVE, 0 },
-	{ 0, P_ZERO, 0 },
+	{0, P_NEGATIVE, 0},
+	{0, P_ZERO, 0},
 	/* Two conditions: either one stops. */
-	{ SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_ZERO, 1 },
-	{ SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1 },
-	{ SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0 },
+	{SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_ZERO, 1},
+	{SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1},
+	{SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0},
 };
 
 /* Fill @a with the probe call; returns the result it must give. */
@@ -304,7 +305,7 @@ START_TEST(test_skip_to_next_on_stop)
 		/* k & 1: the probe fails (stops); k & 2: on a helper. */
 		struct syslet_atom a[4];
 		struct syslet_completion c;
-		long r[4] = { TL_UNSET, TL_UNSET, TL_UNSET, TL_UNSET };
+		long r[4] = {TL_UNSET, TL_UNSET, TL_UNSET, TL_UNSET};
 		unsigned int sflags = (k & 2) ? SYSLET_SUBMIT_ASYNC
 					      : SYSLET_SUBMIT_CQE_ALWAYS;
 		int fd = (k & 1) ? -1 : eof[0];
@@ -344,7 +345,7 @@ START_TEST(test_skip_to_next_on_stop)
 	/* SKIP without a stop condition: no effect, the chain just ends. */
 	{
 		struct syslet_atom a[2];
-		long r[2] = { TL_UNSET, TL_UNSET };
+		long r[2] = {TL_UNSET, TL_UNSET};
 
 		syslet_atom_init(&a[0], SYS_read, &r[0],
 				 SYSLET_SKIP_TO_NEXT_ON_STOP, -1, (long)buf, 1,
@@ -358,14 +359,15 @@ START_TEST(test_skip_to_next_on_stop)
 	/* Stopped, SKIP, and atom + 1 is where the chain goes on. */
 	{
 		struct syslet_atom a[3];
-		long r[3] = { TL_UNSET, TL_UNSET, TL_UNSET };
+		long r[3] = {TL_UNSET, TL_UNSET, TL_UNSET};
 
 		/* getpid > 0: STOP_ON_NONZERO stops; a[1] then a[1].next. */
 		syslet_atom_init(&a[0], SYS_getpid, &r[0],
 				 SYSLET_STOP_ON_NONZERO |
 					 SYSLET_SKIP_TO_NEXT_ON_STOP,
 				 0, 0, 0, 0, 0, 0);
-		syslet_atom_init(&a[1], SYS_getppid, &r[1], 0, 0, 0, 0, 0, 0, 0);
+		syslet_atom_init(&a[1], SYS_getppid, &r[1], 0, 0, 0, 0, 0, 0,
+				 0);
 		syslet_atom_init(&a[2], SYS_getpid, &r[2], 0, 0, 0, 0, 0, 0, 0);
 		a[0].next = NULL; /* the continue path would end */
 		a[1].next = &a[2];
@@ -376,6 +378,33 @@ START_TEST(test_skip_to_next_on_stop)
 	}
 	tl_assert_ring_empty(ctx);
 	close(eof[0]);
+	tl_destroy(ctx);
+}
+END_TEST
+
+/*
+ * SKIP_TO_NEXT_ON_STOP without a stop condition "has no effect": atom + 1
+ * is not part of the chain, so whatever lies there (here an invalid atom)
+ * must neither be run nor make the submission fail.
+ */
+START_TEST(test_skip_without_stop_ignores_next_in_memory)
+{
+	struct syslet_ctx *ctx = tl_ctx(0, 0);
+	struct syslet_atom a[2];
+	long r0 = TL_UNSET, r1 = TL_UNSET;
+	int rc;
+
+	syslet_atom_init(&a[0], SYS_getpid, &r0, SYSLET_SKIP_TO_NEXT_ON_STOP, 0,
+			 0, 0, 0, 0, 0);
+	/* Not an atom of the chain: garbage as far as the chain goes. */
+	syslet_atom_init(&a[1], 400, &r1, 0x80000000u, 0, 0, 0, 0, 0, 0);
+	rc = syslet_submit(ctx, &a[0], 0);
+	ck_assert_msg(rc == SYSLET_DONE,
+		      "a chain of one atom (SKIP, no stop condition) refused "
+		      "(%d) because of the memory after it",
+		      rc);
+	ck_assert_int_eq(r0, getpid());
+	ck_assert_int_eq(r1, TL_UNSET);
 	tl_destroy(ctx);
 }
 END_TEST
@@ -399,8 +428,8 @@ static void loop_build(struct loop *l, int src, int dst)
 {
 	l->rret = l->wret = TL_UNSET;
 	syslet_atom_init(&l->a[0], SYS_read, &l->rret,
-			 SYSLET_STOP_ON_NON_POSITIVE, src, (long)&l->c, 1, 0,
-			 0, 0);
+			 SYSLET_STOP_ON_NON_POSITIVE, src, (long)&l->c, 1, 0, 0,
+			 0);
 	syslet_atom_init(&l->a[1], SYS_write, &l->wret, SYSLET_STOP_ON_NEGATIVE,
 			 dst, (long)&l->c, 1, 0, 0, 0);
 	l->a[0].next = &l->a[1];
@@ -460,7 +489,8 @@ static void *feed(void *arg)
 
 	f->ok = 1;
 	while (done < f->n) {
-		size_t k = f->n - done < sizeof(buf) ? f->n - done : sizeof(buf);
+		size_t k =
+			f->n - done < sizeof(buf) ? f->n - done : sizeof(buf);
 
 		tl_fill(buf, k, done, f->seed);
 		if (write(f->fd, buf, k) != (ssize_t)k)
@@ -583,14 +613,15 @@ START_TEST(test_async_in_the_middle)
 	/* Stopped on the helper: last is the atom that stopped. */
 	{
 		struct syslet_atom a[3];
-		long r[3] = { TL_UNSET, TL_UNSET, TL_UNSET };
+		long r[3] = {TL_UNSET, TL_UNSET, TL_UNSET};
 		char buf[4];
 
 		syslet_atom_init(&a[0], SYS_getpid, &r[0], 0, 0, 0, 0, 0, 0, 0);
 		syslet_atom_init(&a[1], SYS_read, &r[1],
 				 SYSLET_ASYNC | SYSLET_STOP_ON_NEGATIVE, -1,
 				 (long)buf, 1, 0, 0, 0);
-		syslet_atom_init(&a[2], SYS_getppid, &r[2], 0, 0, 0, 0, 0, 0, 0);
+		syslet_atom_init(&a[2], SYS_getppid, &r[2], 0, 0, 0, 0, 0, 0,
+				 0);
 		a[0].next = &a[1];
 		a[1].next = &a[2];
 		a[0].user_data = &r;
@@ -651,6 +682,7 @@ static Suite *chain_suite(void)
 	tcase_add_test(tc, test_stop_inline);
 	tcase_add_test(tc, test_stop_on_helper);
 	tcase_add_test(tc, test_skip_to_next_on_stop);
+	tcase_add_test(tc, test_skip_without_stop_ignores_next_in_memory);
 	tcase_add_test(tc, test_loop_inline);
 	tcase_add_test(tc, test_loop_on_helper);
 	tcase_add_test(tc, test_async_in_the_middle);

@@ -12,7 +12,7 @@
 /* Readiness, without waiting. */
 static int readable_poll(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	int n = poll(&p, 1, 0);
 
 	ck_assert_int_ge(n, 0);
@@ -22,7 +22,7 @@ static int readable_poll(int fd)
 /* Wait (up to the hang limit) for @fd to become readable with poll(). */
 static void wait_readable_poll(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	int n;
 
 	do
@@ -39,13 +39,12 @@ struct pending {
 	char c;
 };
 
-static void submit_pipe_read(struct syslet_ctx *ctx, struct pending *pd,
-			     int fd)
+static void submit_pipe_read(struct syslet_ctx *ctx, struct pending *pd, int fd)
 {
 	pd->ret = TL_UNSET;
 	pd->c = 0;
-	syslet_atom_init(&pd->rd, SYS_read, &pd->ret, 0, fd, (long)&pd->c, 1,
-			 0, 0, 0);
+	syslet_atom_init(&pd->rd, SYS_read, &pd->ret, 0, fd, (long)&pd->c, 1, 0,
+			 0, 0);
 	pd->rd.user_data = pd;
 	ck_assert_int_eq(syslet_submit(ctx, &pd->rd, 0), SYSLET_QUEUED);
 }
@@ -85,7 +84,7 @@ END_TEST
 START_TEST(test_epoll_level)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
-	struct epoll_event ev = { .events = EPOLLIN }, out[4];
+	struct epoll_event ev = {.events = EPOLLIN}, out[4];
 	struct syslet_completion c[4];
 	static struct pending pd[3];
 	int fd = syslet_eventfd(ctx), ep, p[2], i, n;
@@ -118,17 +117,10 @@ START_TEST(test_epoll_level)
 	/* Two more: readable until both are taken, one at a time. */
 	ck_assert_int_eq(write(p[1], "bc", 2), 2);
 	tl_wait_n(ctx, c, 1);
-	/* The other may still be on its way; wait for it through the fd. */
-	for (;;) {
-		int left = 0;
-
-		for (i = 0; i < 3; i++)
-			if (pd[i].ret == TL_UNSET)
-				left++;
-		if (!left)
-			break;
-		tl_sleep_ms(1);
-	}
+	/* The other may still be on its way: wait for its result ... */
+	for (i = 0; i < 3; i++)
+		tl_wait_change(&pd[i].ret, TL_UNSET);
+	/* ... and for its completion, through the descriptor. */
 	do
 		n = epoll_wait(ep, out, 4, TL_HANG_S * 1000);
 	while (n == -1 && errno == EINTR);
@@ -208,15 +200,17 @@ START_TEST(test_poll_and_select)
 		long r = TL_UNSET;
 
 		syslet_atom_init(&a, SYS_getpid, &r, 0, 0, 0, 0, 0, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS),
+			SYSLET_DONE);
 		ck_assert(readable_poll(fd));
 		ck_assert_int_eq(syslet_reap(ctx, c, 2), 1);
 		ck_assert(!readable_poll(fd));
 		/* SUBMIT_WAIT posts nothing: stays unreadable. */
-		ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC |
-							      SYSLET_SUBMIT_WAIT),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a,
+				      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+			SYSLET_DONE);
 		ck_assert_int_eq(r, getpid());
 		ck_assert(!readable_poll(fd));
 	}
@@ -228,7 +222,7 @@ END_TEST
 START_TEST(test_epoll_edge)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLET }, out[2];
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET}, out[2];
 	struct syslet_completion c[8];
 	static struct pending pd[4];
 	int fd = syslet_eventfd(ctx), ep, p[2], i, n, round;
@@ -250,8 +244,10 @@ START_TEST(test_epoll_edge)
 			do
 				n = epoll_wait(ep, out, 2, TL_HANG_S * 1000);
 			while (n == -1 && errno == EINTR);
-			ck_assert_msg(n == 1, "round %d: no edge with %d of 4 "
-					      "taken", round, got);
+			ck_assert_msg(n == 1,
+				      "round %d: no edge with %d of 4 "
+				      "taken",
+				      round, got);
 			while ((n = syslet_reap(ctx, c, 1)) > 0)
 				got += n;
 			ck_assert_int_eq(n, 0);
@@ -269,16 +265,18 @@ START_TEST(test_epoll_edge)
 		long r;
 
 		syslet_atom_init(&a, SYS_getpid, &r, 0, 0, 0, 0, 0, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS),
+			SYSLET_DONE);
 		ck_assert_int_eq(epoll_wait(ep, out, 2, 0), 1);
 		/* Reported once: no new edge while it sits there. */
 		ck_assert_int_eq(epoll_wait(ep, out, 2, 0), 0);
 		ck_assert_int_eq(syslet_reap(ctx, c, 8), 1);
 		ck_assert_int_eq(syslet_reap(ctx, c, 8), 0);
 		/* A new completion after the ring emptied: a new edge. */
-		ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS),
+			SYSLET_DONE);
 		ck_assert_int_eq(epoll_wait(ep, out, 2, 0), 1);
 		ck_assert_int_eq(syslet_reap(ctx, c, 8), 1);
 		ck_assert_int_eq(epoll_wait(ep, out, 2, 0), 0);
@@ -323,9 +321,10 @@ START_TEST(test_armed_late_async)
 	syslet_atom_init(&b, SYS_getppid, &rb, 0, 0, 0, 0, 0, 0, 0);
 	ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC),
 			 SYSLET_QUEUED);
-	ck_assert_int_eq(syslet_submit(ctx, &b, SYSLET_SUBMIT_ASYNC |
-							SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &b,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	ck_assert_int_eq(ra, getpid());
 	ck_assert_int_eq(rb, getppid());
 	fd = syslet_eventfd(ctx);
@@ -349,9 +348,9 @@ START_TEST(test_partial_reap_stays_readable)
 
 	for (i = 0; i < 3; i++) {
 		syslet_atom_init(&a[i], SYS_getpid, &r[i], 0, 0, 0, 0, 0, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &a[i],
-					       SYSLET_SUBMIT_CQE_ALWAYS),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a[i], SYSLET_SUBMIT_CQE_ALWAYS),
+			SYSLET_DONE);
 	}
 	ck_assert(readable_poll(fd));
 	ck_assert_int_eq(syslet_reap(ctx, c, 1), 1);

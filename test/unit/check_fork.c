@@ -31,7 +31,7 @@ static long eventfd_id(int fd)
 
 static int readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
@@ -62,7 +62,7 @@ static int have_helper(void)
 /* Wait for one completion in the child, with the hang limit. */
 static int child_wait1(struct syslet_ctx *ctx, struct syslet_completion *c)
 {
-	struct timespec to = { TL_HANG_S, 0 };
+	struct timespec to = {TL_HANG_S, 0};
 	int rc;
 
 	do
@@ -77,16 +77,16 @@ struct forked {
 	int efd;
 	long parent_efd_id;
 	pid_t parent;
-	struct syslet_atom *rd;	 /* in flight in the parent */
+	struct syslet_atom *rd; /* in flight in the parent */
 	long *rd_ret;
-	struct syslet_atom *g;	 /* completed, unreaped in the parent */
-	int p0;			 /* the parent's chain reads from here */
+	struct syslet_atom *g; /* completed, unreaped in the parent */
+	int p0;		       /* the parent's chain reads from here */
 };
 
-#define CHECK(n, cond)                                                     \
-	do {                                                               \
-		if (!(cond))                                               \
-			return (n);                                        \
+#define CHECK(n, cond)                                                         \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			return (n);                                            \
 	} while (0)
 
 static int child_checks(struct forked *f)
@@ -126,11 +126,11 @@ static int child_checks(struct forked *f)
 
 	/* 13-17: a new async chain works, on a helper of the child. */
 	syslet_atom_init(&a, SYS_getppid, &r, 0, 0, 0, 0, 0, 0, 0);
-	CHECK(13, syslet_submit(f->ctx, &a, SYSLET_SUBMIT_ASYNC) ==
-			  SYSLET_QUEUED);
+	CHECK(13,
+	      syslet_submit(f->ctx, &a, SYSLET_SUBMIT_ASYNC) == SYSLET_QUEUED);
 	CHECK(14, child_wait1(f->ctx, c) == 1);
-	CHECK(15, c[0].head == &a && c[0].result == f->parent &&
-			  r == f->parent);
+	CHECK(15,
+	      c[0].head == &a && c[0].result == f->parent && r == f->parent);
 	CHECK(16, have_helper());
 	CHECK(17, !readable(f->efd));
 
@@ -141,7 +141,7 @@ static int child_checks(struct forked *f)
 	CHECK(19, syslet_submit(f->ctx, &rd2, 0) == SYSLET_QUEUED);
 	CHECK(20, write(q[1], "c", 1) == 1);
 	{
-		struct pollfd p = { .fd = f->efd, .events = POLLIN };
+		struct pollfd p = {.fd = f->efd, .events = POLLIN};
 
 		CHECK(21, poll(&p, 1, TL_HANG_S * 1000) == 1);
 	}
@@ -275,8 +275,8 @@ static int child_slots(struct syslet_ctx *ctx, struct syslet_atom *blocked)
 	CHECK(4, syslet_submit(ctx, &y, SYSLET_SUBMIT_ASYNC) == SYSLET_QUEUED);
 	CHECK(5, child_wait1(ctx, c) == 1 && c[0].head == &y);
 	CHECK(6, write(q[1], "x", 1) == 1);
-	CHECK(7, child_wait1(ctx, c) == 1 && c[0].head == &x &&
-			 c[0].result == 1);
+	CHECK(7,
+	      child_wait1(ctx, c) == 1 && c[0].head == &x && c[0].result == 1);
 	CHECK(8, syslet_ctx_destroy(ctx) == 0);
 	return 0;
 }

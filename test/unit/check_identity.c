@@ -15,10 +15,10 @@
 struct tid_probe {
 	struct syslet_ctx *ctx;
 	pid_t self;
-	long async_tid;		/* gettid with SYSLET_ASYNC */
-	long submit_async_tid;	/* gettid with SYSLET_SUBMIT_ASYNC */
-	long inline_tid;	/* gettid inline */
-	long after_block_tid;	/* gettid after a read that blocked */
+	long async_tid;	       /* gettid with SYSLET_ASYNC */
+	long submit_async_tid; /* gettid with SYSLET_SUBMIT_ASYNC */
+	long inline_tid;       /* gettid inline */
+	long after_block_tid;  /* gettid after a read that blocked */
 	long block_ret;
 	int rc[4];
 	int pipe_fd;
@@ -35,8 +35,8 @@ static void *probe_tids(void *arg)
 	syslet_atom_init(&a, SYS_gettid, &t->async_tid, SYSLET_ASYNC, 0, 0, 0,
 			 0, 0, 0);
 	t->rc[0] = syslet_submit(t->ctx, &a, SYSLET_SUBMIT_WAIT);
-	syslet_atom_init(&a, SYS_gettid, &t->submit_async_tid, 0, 0, 0, 0, 0,
-			 0, 0);
+	syslet_atom_init(&a, SYS_gettid, &t->submit_async_tid, 0, 0, 0, 0, 0, 0,
+			 0);
 	t->rc[1] = syslet_submit(t->ctx, &a,
 				 SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT);
 	syslet_atom_init(&a, SYS_gettid, &t->inline_tid, 0, 0, 0, 0, 0, 0, 0);
@@ -70,8 +70,8 @@ START_TEST(test_gettid_as_submitter)
 		t[i].async_tid = t[i].submit_async_tid = TL_UNSET;
 		t[i].inline_tid = t[i].after_block_tid = TL_UNSET;
 		t[i].pipe_fd = p[0];
-		ck_assert_int_eq(pthread_create(&th[i], NULL, probe_tids, &t[i]),
-				 0);
+		ck_assert_int_eq(
+			pthread_create(&th[i], NULL, probe_tids, &t[i]), 0);
 	}
 	/* One byte per thread, once each sits in its blocking chain. */
 	for (i = 0; i < NPROBES; i++) {
@@ -114,7 +114,7 @@ START_TEST(test_getpid_getppid_on_helper)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_atom a[2];
-	long r[2] = { TL_UNSET, TL_UNSET };
+	long r[2] = {TL_UNSET, TL_UNSET};
 
 	syslet_atom_init(&a[0], SYS_getpid, &r[0], SYSLET_ASYNC, 0, 0, 0, 0, 0,
 			 0);
@@ -136,7 +136,7 @@ START_TEST(test_caller_class_refuses_async)
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	static unsigned char mask[128];
 	struct syslet_atom a, b[2];
-	long r = TL_UNSET, rb[2] = { TL_UNSET, TL_UNSET };
+	long r = TL_UNSET, rb[2] = {TL_UNSET, TL_UNSET};
 	int p[2];
 
 	tl_pipe(p);
@@ -151,9 +151,10 @@ START_TEST(test_caller_class_refuses_async)
 	ck_assert_int_eq(syslet_submit(ctx, &a, 0), -EINVAL);
 	a.flags = 0;
 	ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC), -EINVAL);
-	ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC |
-							SYSLET_SUBMIT_WAIT),
-			 -EINVAL);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &a,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		-EINVAL);
 	ck_assert_int_eq(r, TL_UNSET);
 
 	/* ASYNC elsewhere in a chain holding a CALLER call: refused, and the
@@ -220,7 +221,7 @@ START_TEST(test_caller_chain_blocks_submitter)
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	static unsigned char mask[128], native[128];
 	struct syslet_atom a[2];
-	long r[2] = { TL_UNSET, TL_UNSET };
+	long r[2] = {TL_UNSET, TL_UNSET};
 	struct late l;
 	cpu_set_t one, saved;
 	pthread_t t;
@@ -264,9 +265,8 @@ START_TEST(test_caller_chain_blocks_submitter)
 		syslet_atom_init(&s, SYS_read, &rs, SYSLET_SYNC, p[0], (long)&b,
 				 1, 0, 0, 0);
 		l.ok = 0;
-		ck_assert_int_eq(pthread_create(&t, NULL, write_when_blocked,
-						&l),
-				 0);
+		ck_assert_int_eq(
+			pthread_create(&t, NULL, write_when_blocked, &l), 0);
 		ck_assert_int_eq(syslet_submit(ctx, &s, 0), SYSLET_DONE);
 		pthread_join(t, NULL);
 		ck_assert_int_eq(l.ok, 1);
@@ -319,11 +319,14 @@ static void check_helper(pid_t tid, int cancel_sig)
 		if (!tl_signal_usable(sig))
 			continue; /* valgrind's own */
 		if (sig == cancel_sig)
-			ck_assert_msg(!blocked, "helper blocks the cancel "
-						"signal %d", sig);
+			ck_assert_msg(!blocked,
+				      "helper blocks the cancel "
+				      "signal %d",
+				      sig);
 		else
-			ck_assert_msg(blocked, "helper does not block signal "
-					       "%d (SigBlk %016llx)",
+			ck_assert_msg(blocked,
+				      "helper does not block signal "
+				      "%d (SigBlk %016llx)",
 				      sig, blk);
 	}
 }
@@ -363,6 +366,51 @@ START_TEST(test_helper_name_and_mask)
 	}
 	tl_close_pipe(p);
 	ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
+}
+END_TEST
+
+/*
+ * By default a helper is bound to one CPU, one the submitter may run on;
+ * with SYSLET_CTX_NO_PIN it keeps the submitter's whole set.
+ */
+START_TEST(test_helper_pinning)
+{
+	struct syslet_params prm;
+	struct syslet_ctx *ctx;
+	struct syslet_atom rd;
+	struct syslet_completion c;
+	cpu_set_t mine, its;
+	long ret = TL_UNSET;
+	char b;
+	int p[2], k, cpu;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	tl_pipe(p);
+	for (k = 0; k < 2; k++) {
+		pid_t tid;
+
+		syslet_params_init(&prm);
+		prm.flags = k ? SYSLET_CTX_NO_PIN : 0;
+		ck_assert_int_eq(syslet_ctx_create(&prm, &ctx), 0);
+		syslet_atom_init(&rd, SYS_read, &ret, 0, p[0], (long)&b, 1, 0,
+				 0, 0);
+		ck_assert_int_eq(syslet_submit(ctx, &rd, 0), SYSLET_QUEUED);
+		tid = tl_wait_blocked(SYS_read, p[0]);
+		ck_assert_int_eq(sched_getaffinity(tid, sizeof(its), &its), 0);
+		if (k) {
+			ck_assert(CPU_EQUAL(&its, &mine));
+		} else {
+			ck_assert_int_eq(CPU_COUNT(&its), 1);
+			for (cpu = 0; !CPU_ISSET(cpu, &its); cpu++)
+				;
+			ck_assert(CPU_ISSET(cpu, &mine));
+		}
+		tl_write1(p[1], 'x');
+		tl_wait1(ctx, &c);
+		ck_assert_int_eq(c.result, 1);
+		tl_destroy(ctx);
+	}
+	tl_close_pipe(p);
 }
 END_TEST
 
@@ -414,11 +462,11 @@ START_TEST(test_table_caller_refused)
 				      -EINVAL,
 			      "%s (%d) with an ASYNC atom accepted",
 			      syslet_syscall_name(nr), nr);
-		ck_assert_msg(submit_unreachable(ctx, nr, 0,
-						 SYSLET_SUBMIT_ASYNC) ==
-				      -EINVAL,
-			      "%s (%d) with SUBMIT_ASYNC accepted",
-			      syslet_syscall_name(nr), nr);
+		ck_assert_msg(
+			submit_unreachable(ctx, nr, 0, SYSLET_SUBMIT_ASYNC) ==
+				-EINVAL,
+			"%s (%d) with SUBMIT_ASYNC accepted",
+			syslet_syscall_name(nr), nr);
 	}
 	ck_assert_int_gt(ncaller, 50);
 	/*
@@ -463,6 +511,7 @@ static Suite *identity_suite(void)
 	tcase_add_test(tc, test_caller_class_refuses_async);
 	tcase_add_test(tc, test_caller_chain_blocks_submitter);
 	tcase_add_test(tc, test_helper_name_and_mask);
+	tcase_add_test(tc, test_helper_pinning);
 	tcase_add_test(tc, test_table_caller_refused);
 	suite_add_tcase(s, tc);
 	return s;

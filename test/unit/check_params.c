@@ -42,9 +42,10 @@ START_TEST(test_create_null_params)
 	ck_assert_int_eq(syslet_submit(ctx, &a, 0), SYSLET_DONE);
 	ck_assert_int_eq(ret, getppid());
 	ret = TL_UNSET;
-	ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC |
-						    SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &a,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	ck_assert_int_eq(ret, getppid());
 	tl_destroy(ctx);
 }
@@ -56,13 +57,13 @@ START_TEST(test_create_valid_edges)
 		uint32_t min, max, depth, idle, flags, spin;
 		int32_t sig;
 	} ok[] = {
-		{ 0, 1, 1, 1, 0, 0, 0 },
-		{ 1, 1, 1, 1, 0, 0, 0 },
-		{ 0, 4096, 65536, 1, 0, 50, 0 },
-		{ 4096, 4096, 16, 100000, SYSLET_CTX_NO_PIN, 0, 0 },
-		{ 0, 8, 8, 1, SYSLET_CTX_FLAGS_ALL, 100, SIGUSR2 },
-		{ 0, 8, 8, 1, 0, 50, 1 },
-		{ 0, 8, 8, 1, 0, 50, 31 },
+		{0, 1, 1, 1, 0, 0, 0},
+		{1, 1, 1, 1, 0, 0, 0},
+		{0, 4096, 65536, 1, 0, 50, 0},
+		{4096, 4096, 16, 100000, SYSLET_CTX_NO_PIN, 0, 0},
+		{0, 8, 8, 1, SYSLET_CTX_FLAGS_ALL, 100, SIGUSR2},
+		{0, 8, 8, 1, 0, 50, 1},
+		{0, 8, 8, 1, 0, 50, 31},
 	};
 	struct syslet_params p;
 	struct syslet_ctx *ctx;
@@ -109,28 +110,28 @@ START_TEST(test_create_invalid)
 		enum bad_field f;
 		int64_t v;
 	} bad[] = {
-		{ "max_helpers 0", B_MAX, 0 },
-		{ "max_helpers 4097", B_MAX, 4097 },
-		{ "max_helpers UINT32_MAX", B_MAX, UINT32_MAX },
-		{ "min_helpers 65 > max 64", B_MIN, 65 },
-		{ "min_helpers 4097", B_MIN, 4097 },
-		{ "queue_depth 0", B_DEPTH, 0 },
-		{ "queue_depth 65537", B_DEPTH, 65537 },
-		{ "queue_depth UINT32_MAX", B_DEPTH, UINT32_MAX },
-		{ "idle_timeout_ms 0", B_IDLE, 0 },
-		{ "flags 0x2", B_FLAGS, 0x2 },
-		{ "flags 0x80000000", B_FLAGS, 0x80000000u },
-		{ "flags ~ALL", B_FLAGS, ~SYSLET_CTX_FLAGS_ALL },
-		{ "cancel_signal SIGKILL", B_SIG, SIGKILL },
-		{ "cancel_signal SIGSTOP", B_SIG, SIGSTOP },
-		{ "cancel_signal 32", B_SIG, 32 },
-		{ "cancel_signal 33", B_SIG, 33 },
-		{ "cancel_signal -1", B_SIG, -1 },
-		{ "cancel_signal INT32_MIN", B_SIG, INT32_MIN },
-		{ "cancel_signal 65", B_SIG, 65 },
-		{ "cancel_signal 66", B_SIG, 66 },
-		{ "cancel_signal 1000", B_SIG, 1000 },
-		{ "cancel_signal INT32_MAX", B_SIG, INT32_MAX },
+		{"max_helpers 0", B_MAX, 0},
+		{"max_helpers 4097", B_MAX, 4097},
+		{"max_helpers UINT32_MAX", B_MAX, UINT32_MAX},
+		{"min_helpers 65 > max 64", B_MIN, 65},
+		{"min_helpers 4097", B_MIN, 4097},
+		{"queue_depth 0", B_DEPTH, 0},
+		{"queue_depth 65537", B_DEPTH, 65537},
+		{"queue_depth UINT32_MAX", B_DEPTH, UINT32_MAX},
+		{"idle_timeout_ms 0", B_IDLE, 0},
+		{"flags 0x2", B_FLAGS, 0x2},
+		{"flags 0x80000000", B_FLAGS, 0x80000000u},
+		{"flags ~ALL", B_FLAGS, ~SYSLET_CTX_FLAGS_ALL},
+		{"cancel_signal SIGKILL", B_SIG, SIGKILL},
+		{"cancel_signal SIGSTOP", B_SIG, SIGSTOP},
+		{"cancel_signal 32", B_SIG, 32},
+		{"cancel_signal 33", B_SIG, 33},
+		{"cancel_signal -1", B_SIG, -1},
+		{"cancel_signal INT32_MIN", B_SIG, INT32_MIN},
+		{"cancel_signal 65", B_SIG, 65},
+		{"cancel_signal 66", B_SIG, 66},
+		{"cancel_signal 1000", B_SIG, 1000},
+		{"cancel_signal INT32_MAX", B_SIG, INT32_MAX},
 	};
 	struct syslet_params p;
 	struct syslet_ctx *ctx;
@@ -220,12 +221,13 @@ START_TEST(test_create_destroy_many)
 		ck_assert_int_eq(syslet_ctx_create(NULL, &ctx), 0);
 		ck_assert_int_ge(syslet_eventfd(ctx), 0);
 		if (i % 10 == 0) {
-			/* Some with a helper started (and joined by destroy). */
-			syslet_atom_init(&a, SYS_getpid, &ret, 0, 0, 0, 0, 0,
-					 0, 0);
-			ck_assert_int_eq(syslet_submit(ctx, &a,
-						       SYSLET_SUBMIT_ASYNC),
-					 SYSLET_QUEUED);
+			/* Some with a helper started (and joined by destroy).
+			 */
+			syslet_atom_init(&a, SYS_getpid, &ret, 0, 0, 0, 0, 0, 0,
+					 0);
+			ck_assert_int_eq(
+				syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC),
+				SYSLET_QUEUED);
 			if (i % 20 == 0) {
 				struct syslet_completion c;
 
@@ -287,14 +289,14 @@ END_TEST
  * Every API call, successful or not, leaves errno alone (the header: "They
  * never change errno").  Each call runs with errno set to a sentinel.
  */
-#define KEEPS_ERRNO(call)                                                  \
-	({                                                                 \
-		__typeof__(call) r_;                                       \
-		errno = TL_ERRNO_SENTINEL;                                 \
-		r_ = (call);                                               \
-		ck_assert_msg(errno == TL_ERRNO_SENTINEL,                  \
-			      "%s changed errno to %d", #call, errno);     \
-		r_;                                                        \
+#define KEEPS_ERRNO(call)                                                      \
+	({                                                                     \
+		__typeof__(call) r_;                                           \
+		errno = TL_ERRNO_SENTINEL;                                     \
+		r_ = (call);                                                   \
+		ck_assert_msg(errno == TL_ERRNO_SENTINEL,                      \
+			      "%s changed errno to %d", #call, errno);         \
+		r_;                                                            \
 	})
 
 START_TEST(test_errno_unchanged)
@@ -303,7 +305,7 @@ START_TEST(test_errno_unchanged)
 	struct syslet_ctx *ctx, *bad_ctx = NULL;
 	struct syslet_atom a, rd, badfd;
 	struct syslet_completion c[4];
-	struct timespec zero = { 0, 0 }, bad_ts = { 0, -1 };
+	struct timespec zero = {0, 0}, bad_ts = {0, -1};
 	long ret = TL_UNSET, rret = TL_UNSET, bret = TL_UNSET;
 	char buf[8];
 	int p0[2];
@@ -312,8 +314,7 @@ START_TEST(test_errno_unchanged)
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_params_init(&p)), 0);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_params_init(NULL)), -EINVAL);
 	p.max_helpers = 0;
-	ck_assert_int_eq(KEEPS_ERRNO(syslet_ctx_create(&p, &bad_ctx)),
-			 -EINVAL);
+	ck_assert_int_eq(KEEPS_ERRNO(syslet_ctx_create(&p, &bad_ctx)), -EINVAL);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_ctx_create(NULL, NULL)), -EINVAL);
 	p.max_helpers = 2;
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_ctx_create(&p, &ctx)), 0);
@@ -321,28 +322,27 @@ START_TEST(test_errno_unchanged)
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_eventfd(NULL)), -EINVAL);
 
 	/* A call that fails inside the chain: its error is the result. */
-	syslet_atom_init(&badfd, SYS_read, &bret, 0, -1, (long)buf, 1, 0, 0,
-			 0);
+	syslet_atom_init(&badfd, SYS_read, &bret, 0, -1, (long)buf, 1, 0, 0, 0);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_submit(ctx, &badfd, 0)),
 			 SYSLET_DONE);
 	ck_assert_int_eq(bret, -EBADF);
 	bret = TL_UNSET;
-	ck_assert_int_eq(KEEPS_ERRNO(syslet_submit(ctx, &badfd,
-						   SYSLET_SUBMIT_ASYNC |
-							   SYSLET_SUBMIT_WAIT)),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		KEEPS_ERRNO(syslet_submit(
+			ctx, &badfd, SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT)),
+		SYSLET_DONE);
 	ck_assert_int_eq(bret, -EBADF);
 
 	/* Inline, forced async (a helper is started), CQE_ALWAYS. */
 	syslet_atom_init(&a, SYS_getpid, &ret, 0, 0, 0, 0, 0, 0, 0);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_submit(ctx, &a, 0)), SYSLET_DONE);
-	ck_assert_int_eq(KEEPS_ERRNO(syslet_submit(ctx, &a,
-						   SYSLET_SUBMIT_ASYNC)),
-			 SYSLET_QUEUED);
+	ck_assert_int_eq(
+		KEEPS_ERRNO(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC)),
+		SYSLET_QUEUED);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_wait(ctx, c, 4, 1, NULL)), 1);
-	ck_assert_int_eq(KEEPS_ERRNO(syslet_submit(ctx, &a,
-						   SYSLET_SUBMIT_CQE_ALWAYS)),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		KEEPS_ERRNO(syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS)),
+		SYSLET_DONE);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_reap(ctx, c, 4)), 1);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_reap(ctx, c, 4)), 0);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_reap(NULL, c, 4)), -EINVAL);
@@ -362,8 +362,7 @@ START_TEST(test_errno_unchanged)
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_wait(ctx, c, 4, 0, NULL)), 0);
 
 	/* In flight: EBUSY, cancel, and the cancelled completion. */
-	syslet_atom_init(&rd, SYS_read, &rret, 0, p0[0], (long)buf, 1, 0, 0,
-			 0);
+	syslet_atom_init(&rd, SYS_read, &rret, 0, p0[0], (long)buf, 1, 0, 0, 0);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_submit(ctx, &rd, 0)),
 			 SYSLET_QUEUED);
 	ck_assert_int_eq(KEEPS_ERRNO(syslet_submit(ctx, &rd, 0)), -EBUSY);
@@ -413,6 +412,69 @@ START_TEST(test_destroy_cancels)
 }
 END_TEST
 
+/*
+ * No helper before a chain needs one (whatever min_helpers says); idle ones
+ * above min_helpers go after idle_timeout_ms, min_helpers of them stay.
+ */
+static void wait_helpers(int want)
+{
+	int64_t end = tl_now_ns() + (int64_t)TL_HANG_S * 1000000000;
+	int n;
+
+	while ((n = tl_helpers(NULL, 0)) != want) {
+		ck_assert_msg(tl_now_ns() < end, "%d helpers, waited for %d", n,
+			      want);
+		tl_sleep_ms(2);
+	}
+}
+
+START_TEST(test_helper_lifetime)
+{
+	struct syslet_params p;
+	struct syslet_ctx *ctx;
+	struct syslet_atom rd[3];
+	struct syslet_completion c[3];
+	long ret[3];
+	char b[3];
+	int pp[2], i, min;
+
+	tl_pipe(pp);
+	ck_assert_int_eq(tl_helpers(NULL, 0), 0);
+	for (min = 0; min <= 2; min += 2) {
+		syslet_params_init(&p);
+		p.min_helpers = (uint32_t)min;
+		p.idle_timeout_ms = 1;
+		p.spin_us = 0;
+		ck_assert_int_eq(syslet_ctx_create(&p, &ctx), 0);
+		/* Created, nothing submitted: no thread. */
+		tl_sleep_ms(20);
+		ck_assert_int_eq(tl_helpers(NULL, 0), 0);
+		/* Three blocked chains: three helpers. */
+		for (i = 0; i < 3; i++) {
+			ret[i] = TL_UNSET;
+			syslet_atom_init(&rd[i], SYS_read, &ret[i], 0, pp[0],
+					 (long)&b[i], 1, 0, 0, 0);
+			ck_assert_int_eq(syslet_submit(ctx, &rd[i], 0),
+					 SYSLET_QUEUED);
+		}
+		wait_helpers(3);
+		ck_assert_int_eq(write(pp[1], "abc", 3), 3);
+		tl_wait_n(ctx, c, 3);
+		for (i = 0; i < 3; i++)
+			ck_assert_int_eq(ret[i], 1);
+		/* Idle for longer than 1 ms: down to min_helpers. */
+		wait_helpers(min);
+		/* (and they stay: a correct library passes whatever the pause)
+		 */
+		tl_sleep_ms(50);
+		ck_assert_int_eq(tl_helpers(NULL, 0), min);
+		tl_destroy(ctx);
+		ck_assert_int_eq(tl_helpers(NULL, 0), 0);
+	}
+	tl_close_pipe(pp);
+}
+END_TEST
+
 static Suite *params_suite(void)
 {
 	Suite *s = suite_create("params");
@@ -427,6 +489,7 @@ static Suite *params_suite(void)
 	tcase_add_test(tc, test_create_destroy_many);
 	tcase_add_test(tc, test_errno_unchanged);
 	tcase_add_test(tc, test_destroy_cancels);
+	tcase_add_test(tc, test_helper_lifetime);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -34,9 +34,9 @@ static void teardown(void)
 
 struct worker {
 	int id;
-	struct syslet_ctx *shared;	/* SUBMIT_WAIT chains */
-	struct syslet_ctx *own;		/* batches, reaped by this thread */
-	int pipe[2];			/* this thread's round trips */
+	struct syslet_ctx *shared; /* SUBMIT_WAIT chains */
+	struct syslet_ctx *own;	   /* batches, reaped by this thread */
+	int pipe[2];		   /* this thread's round trips */
 	unsigned int seed;
 	/* outcome */
 	int errors;
@@ -109,15 +109,16 @@ static void check_unit(struct worker *w, struct unit *u)
 			note_err(w, "pread at %ld gave %ld", u->off, u->r[0]);
 		bad = tl_check_pat(u->in, BLK, (uint64_t)u->off, 33);
 		if (bad >= 0)
-			note_err(w, "pread at %ld: byte %ld wrong", u->off, bad);
+			note_err(w, "pread at %ld: byte %ld wrong", u->off,
+				 bad);
 	} else {
 		if (u->r[0] != BLK || u->r[1] != BLK)
 			note_err(w, "pipe round trip gave %ld, %ld", u->r[0],
-			     u->r[1]);
+				 u->r[1]);
 		bad = tl_check_pat(u->in, BLK, (uint64_t)u->off, 44);
 		if (bad >= 0)
-			note_err(w, "pipe round trip %ld: byte %ld wrong", u->off,
-			     bad);
+			note_err(w, "pipe round trip %ld: byte %ld wrong",
+				 u->off, bad);
 	}
 }
 
@@ -131,7 +132,7 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	struct unit *u = calloc(BATCH, sizeof(*u));
 	struct syslet_completion cq[BATCH];
-	struct timespec to = { TL_HANG_S, 0 };
+	struct timespec to = {TL_HANG_S, 0};
 	int i = 0;
 
 	if (!u) {
@@ -147,8 +148,8 @@ static void *work(void *arg)
 			rc = syslet_submit(w->shared, &u[0].a[0],
 					   SYSLET_SUBMIT_WAIT);
 			if (rc != SYSLET_DONE)
-				note_err(w, "SUBMIT_WAIT gave %ld (kind %ld)", rc,
-				     kind);
+				note_err(w, "SUBMIT_WAIT gave %ld (kind %ld)",
+					 rc, kind);
 			check_unit(w, &u[0]);
 			w->n_done++;
 			i++;
@@ -159,7 +160,8 @@ static void *work(void *arg)
 			 * (a blocked read could take another's bytes): the
 			 * batch uses file reads only. */
 			for (k = 0; k < BATCH; k++) {
-				build_unit(w, &u[k], k & 1 ? K_ASYNC : K_INLINE);
+				build_unit(w, &u[k],
+					   k & 1 ? K_ASYNC : K_INLINE);
 				rc = syslet_submit(w->own, &u[k].a[0], 0);
 				if (rc == SYSLET_QUEUED) {
 					pending++;
@@ -167,8 +169,9 @@ static void *work(void *arg)
 				} else if (rc == SYSLET_DONE) {
 					w->n_done++;
 				} else {
-					note_err(w, "submit gave %ld (slot %ld)",
-					     rc, k);
+					note_err(w,
+						 "submit gave %ld (slot %ld)",
+						 rc, k);
 				}
 			}
 			while (pending > 0) {
@@ -176,8 +179,11 @@ static void *work(void *arg)
 				if (rc == -EINTR)
 					continue;
 				if (rc <= 0) {
-					note_err(w, "syslet_wait gave %ld with %ld "
-						"pending", rc, pending);
+					note_err(
+						w,
+						"syslet_wait gave %ld with %ld "
+						"pending",
+						rc, pending);
 					break;
 				}
 				for (k = 0; k < rc; k++) {
@@ -187,8 +193,9 @@ static void *work(void *arg)
 					    cq[k].head != &x->a[0] ||
 					    cq[k].last != &x->a[0] ||
 					    cq[k].result != x->r[0])
-						note_err(w, "bad completion %ld",
-						     k, 0);
+						note_err(w,
+							 "bad completion %ld",
+							 k, 0);
 				}
 				pending -= rc;
 			}
@@ -228,8 +235,9 @@ static void run_load(uint32_t max_helpers, uint32_t depth)
 	for (i = 0; i < NTHREADS; i++)
 		pthread_join(t[i], NULL);
 	for (i = 0; i < NTHREADS; i++) {
-		ck_assert_msg(w[i].errors == 0, "thread %d: %d errors, first: %s",
-			      i, w[i].errors, w[i].what);
+		ck_assert_msg(w[i].errors == 0,
+			      "thread %d: %d errors, first: %s", i, w[i].errors,
+			      w[i].what);
 		ck_assert_int_eq(w[i].n_done + w[i].n_queued, NCHAINS);
 		queued += w[i].n_queued;
 		done += w[i].n_done;

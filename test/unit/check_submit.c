@@ -108,13 +108,11 @@ static void assert_refused(struct syslet_ctx *ctx, struct syslet_atom *bad,
 	int p[2], rc;
 
 	tl_pipe(p);
-	syslet_atom_init(&wr, SYS_write, &wret, 0, p[1], (long)"w", 1, 0, 0,
-			 0);
+	syslet_atom_init(&wr, SYS_write, &wret, 0, p[1], (long)"w", 1, 0, 0, 0);
 	wr.next = bad;
 	rc = syslet_submit(ctx, &wr, flags);
 	ck_assert_msg(rc == -EINVAL, "%s: submit gave %d", what, rc);
-	ck_assert_msg(tl_avail(p[0]) == 0, "%s: the write before it ran",
-		      what);
+	ck_assert_msg(tl_avail(p[0]) == 0, "%s: the write before it ran", what);
 	ck_assert_msg(wret == TL_UNSET, "%s: ret_ptr written", what);
 	tl_close_pipe(p);
 }
@@ -124,15 +122,30 @@ START_TEST(test_invalid)
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_atom a, ok;
 	long ret = TL_UNSET, refval = 0;
-	long slots[2] = { 0, 0 };
+	long slots[2] = {0, 0};
 	int max = syslet_syscall_max();
-	static const int bad_nrs[] = { -1, INT32_MIN, 400, 337, 423, 512,
-				       INT32_MAX };
+	static const int bad_nrs[] = {-1,  INT32_MIN, 400,	337,
+				      423, 512,	      INT32_MAX};
 	size_t i;
 
 	syslet_atom_init(&ok, SYS_getpid, &ret, 0, 0, 0, 0, 0, 0, 0);
 
 	/* NULL context or head. */
+	{
+		struct syslet_atom wr;
+		long wret = TL_UNSET;
+		int p[2];
+
+		tl_pipe(p);
+		syslet_atom_init(&wr, SYS_write, &wret, 0, p[1], (long)"w", 1,
+				 0, 0, 0);
+		ck_assert_int_eq(syslet_submit(NULL, &wr, 0), -EINVAL);
+		ck_assert_int_eq(syslet_submit(NULL, &wr, SYSLET_SUBMIT_ASYNC),
+				 -EINVAL);
+		ck_assert_int_eq(tl_avail(p[0]), 0);
+		ck_assert_int_eq(wret, TL_UNSET);
+		tl_close_pipe(p);
+	}
 	ck_assert_int_eq(syslet_submit(NULL, &ok, 0), -EINVAL);
 	ck_assert_int_eq(syslet_submit(ctx, NULL, 0), -EINVAL);
 	ck_assert_int_eq(ret, TL_UNSET);
@@ -142,9 +155,10 @@ START_TEST(test_invalid)
 	ck_assert_int_eq(syslet_submit(ctx, &ok, 0x80000000u), -EINVAL);
 	ck_assert_int_eq(syslet_submit(ctx, &ok, ~SYSLET_SUBMIT_FLAGS_ALL),
 			 -EINVAL);
-	ck_assert_int_eq(syslet_submit(ctx, &ok, SYSLET_SUBMIT_WAIT |
-							 SYSLET_SUBMIT_CQE_ALWAYS),
-			 -EINVAL);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &ok,
+			      SYSLET_SUBMIT_WAIT | SYSLET_SUBMIT_CQE_ALWAYS),
+		-EINVAL);
 	ck_assert_int_eq(ret, TL_UNSET);
 	{
 		struct syslet_atom wr;
@@ -154,10 +168,11 @@ START_TEST(test_invalid)
 		tl_pipe(p);
 		syslet_atom_init(&wr, SYS_write, &wret, 0, p[1], (long)"w", 1,
 				 0, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &wr,
-					       SYSLET_SUBMIT_WAIT |
-						       SYSLET_SUBMIT_CQE_ALWAYS),
-				 -EINVAL);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &wr,
+				      SYSLET_SUBMIT_WAIT |
+					      SYSLET_SUBMIT_CQE_ALWAYS),
+			-EINVAL);
 		ck_assert_int_eq(syslet_submit(ctx, &wr, 0x10), -EINVAL);
 		ck_assert_int_eq(tl_avail(p[0]), 0);
 		ck_assert_int_eq(wret, TL_UNSET);
@@ -291,8 +306,7 @@ START_TEST(test_misaligned_head)
 END_TEST
 
 /* A chain of n distinct atoms: a write to a pipe, then n - 1 getppids. */
-static int long_chain(struct syslet_ctx *ctx, int n, int p[2],
-		      long *rets)
+static int long_chain(struct syslet_ctx *ctx, int n, int p[2], long *rets)
 {
 	struct syslet_atom *v = calloc((size_t)n, sizeof(*v));
 	int i, rc;
@@ -301,8 +315,8 @@ static int long_chain(struct syslet_ctx *ctx, int n, int p[2],
 	syslet_atom_init(&v[0], SYS_write, &rets[0], 0, p[1], (long)"w", 1, 0,
 			 0, 0);
 	for (i = 1; i < n; i++)
-		syslet_atom_init(&v[i], SYS_getppid, &rets[i], 0, 0, 0, 0, 0,
-				 0, 0);
+		syslet_atom_init(&v[i], SYS_getppid, &rets[i], 0, 0, 0, 0, 0, 0,
+				 0);
 	for (i = 0; i + 1 < n; i++)
 		v[i].next = &v[i + 1];
 	rc = syslet_submit(ctx, &v[0], 0);
@@ -418,9 +432,10 @@ START_TEST(test_submit_async_wait)
 		ret = TL_UNSET;
 		syslet_atom_init(&a, SYS_pread64, &ret, 0, fx.fd, (long)buf,
 				 sizeof(buf), 4096 * i, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC |
-							      SYSLET_SUBMIT_WAIT),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a,
+				      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+			SYSLET_DONE);
 		ck_assert_int_eq(ret, sizeof(buf));
 		ck_assert_int_eq(tl_check_pat(buf, sizeof(buf), 4096 * i, 1),
 				 -1);
@@ -461,9 +476,10 @@ START_TEST(test_cqe_always)
 	tl_assert_ring_empty(ctx);
 
 	/* A forced-async chain with CQE_ALWAYS posts exactly one. */
-	ck_assert_int_eq(syslet_submit(ctx, &a[0], SYSLET_SUBMIT_ASYNC |
-							   SYSLET_SUBMIT_CQE_ALWAYS),
-			 SYSLET_QUEUED);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &a[0],
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_CQE_ALWAYS),
+		SYSLET_QUEUED);
 	tl_wait1(ctx, c);
 	ck_assert_ptr_eq(c[0].head, &a[0]);
 	ck_assert_ptr_eq(c[0].last, &a[1]);
@@ -479,7 +495,7 @@ START_TEST(test_ebusy)
 	struct syslet_atom rd;
 	struct syslet_completion c;
 	long ret = TL_UNSET;
-	char buf[4] = { 0 };
+	char buf[4] = {0};
 	int p[2];
 
 	tl_pipe(p);
@@ -544,24 +560,22 @@ START_TEST(test_no_slot_runs_inline)
 	tl_pipe(p);
 	tl_pipe(q);
 	tl_pipe(w);
-	syslet_atom_init(&blk, SYS_read, &bret, 0, p[0], (long)&b1, 1, 0, 0,
-			 0);
+	syslet_atom_init(&blk, SYS_read, &bret, 0, p[0], (long)&b1, 1, 0, 0, 0);
 	ck_assert_int_eq(syslet_submit(ctx, &blk, 0), SYSLET_QUEUED);
 
 	/* Forced async, no slot: runs here. */
-	syslet_atom_init(&a, SYS_getppid, &ret, SYSLET_ASYNC, 0, 0, 0, 0, 0,
-			 0);
+	syslet_atom_init(&a, SYS_getppid, &ret, SYSLET_ASYNC, 0, 0, 0, 0, 0, 0);
 	ck_assert_int_eq(syslet_submit(ctx, &a, 0), SYSLET_DONE);
 	ck_assert_int_eq(ret, getppid());
 	ret = TL_UNSET;
-	ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC |
-							SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &a,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	ck_assert_int_eq(ret, getppid());
 
 	/* CQE_ALWAYS needs a slot: -EBUSY, and nothing ran. */
-	syslet_atom_init(&wr, SYS_write, &wret, 0, w[1], (long)"w", 1, 0, 0,
-			 0);
+	syslet_atom_init(&wr, SYS_write, &wret, 0, w[1], (long)"w", 1, 0, 0, 0);
 	ck_assert_int_eq(syslet_submit(ctx, &wr, SYSLET_SUBMIT_CQE_ALWAYS),
 			 -EBUSY);
 	ck_assert_int_eq(tl_avail(w[0]), 0);
@@ -642,7 +656,7 @@ START_TEST(test_big_pipe_write)
 	char *src = malloc(BIG);
 	struct syslet_atom wr;
 	struct syslet_completion c;
-	struct reader r = { 0 };
+	struct reader r = {0};
 	long ret = TL_UNSET;
 	pthread_t t;
 	int p[2];
@@ -691,13 +705,13 @@ END_TEST
 /* writev of uneven segments, larger than the pipe: the vector continues. */
 START_TEST(test_big_pipe_writev)
 {
-	static const size_t seg[] = { 1, 70000, 3, 65536, 0, 99999, 4097, 1 };
+	static const size_t seg[] = {1, 70000, 3, 65536, 0, 99999, 4097, 1};
 	enum { NSEG = sizeof(seg) / sizeof(seg[0]) };
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct iovec iov[NSEG];
 	struct syslet_atom wr;
 	struct syslet_completion c;
-	struct reader r = { 0 };
+	struct reader r = {0};
 	size_t total = 0, i;
 	char *src;
 	long ret = TL_UNSET;
@@ -753,8 +767,8 @@ START_TEST(test_file_read_full_count)
 	ck_assert_ptr_nonnull(buf);
 	/* read(2) of less than the file: the full request. */
 	ck_assert_int_eq(lseek(fx.fd, 0, SEEK_SET), 0);
-	syslet_atom_init(&a, SYS_read, &ret, 0, fx.fd, (long)buf, (long)want,
-			 0, 0, 0);
+	syslet_atom_init(&a, SYS_read, &ret, 0, fx.fd, (long)buf, (long)want, 0,
+			 0, 0);
 	rc = syslet_submit(ctx, &a, 0);
 	if (rc == SYSLET_QUEUED)
 		tl_wait1(ctx, &c);
@@ -767,18 +781,19 @@ START_TEST(test_file_read_full_count)
 	/* The same on a helper. */
 	memset(buf, 0, FILE_SIZE);
 	ret = TL_UNSET;
-	syslet_atom_init(&a, SYS_pread64, &ret, 0, fx.fd, (long)buf,
-			 (long)want, 1000, 0, 0);
-	ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_ASYNC |
-							SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	syslet_atom_init(&a, SYS_pread64, &ret, 0, fx.fd, (long)buf, (long)want,
+			 1000, 0, 0);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &a,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	ck_assert_int_eq(ret, (long)want);
 	ck_assert_int_eq(tl_check_pat(buf, want, 1000, 1), -1);
 
 	/* Reading past the end: the rest of the file, then 0. */
 	ret = TL_UNSET;
-	syslet_atom_init(&a, SYS_pread64, &ret, 0, fx.fd, (long)buf,
-			 FILE_SIZE, FILE_SIZE - 100, 0, 0);
+	syslet_atom_init(&a, SYS_pread64, &ret, 0, fx.fd, (long)buf, FILE_SIZE,
+			 FILE_SIZE - 100, 0, 0);
 	ck_assert_int_eq(syslet_submit(ctx, &a, SYSLET_SUBMIT_WAIT),
 			 SYSLET_DONE);
 	ck_assert_int_eq(ret, 100);
@@ -822,7 +837,8 @@ START_TEST(test_file_read_partly_cached)
 		ret = TL_UNSET;
 		syslet_atom_init(&a, SYS_pread64, &ret, 0, fd, (long)buf,
 				 4 * FILE_SIZE, 0, 0, 0);
-		rc = syslet_submit(ctx, &a, round == 2 ? SYSLET_SUBMIT_WAIT : 0);
+		rc = syslet_submit(ctx, &a,
+				   round == 2 ? SYSLET_SUBMIT_WAIT : 0);
 		if (rc == SYSLET_QUEUED) {
 			tl_wait1(ctx, &c);
 			ck_assert_int_eq(c.result, 4 * FILE_SIZE);
@@ -834,6 +850,129 @@ START_TEST(test_file_read_partly_cached)
 	}
 	close(fd);
 	free(buf);
+	tl_destroy(ctx);
+}
+END_TEST
+
+/* A descriptor the program made non-blocking: its EAGAIN is the result. */
+START_TEST(test_nonblocking_fd)
+{
+	struct syslet_ctx *ctx = tl_ctx(0, 0);
+	struct syslet_atom a;
+	long ret = TL_UNSET;
+	size_t big = 256 * 1024;
+	char *src = malloc(big), c;
+	int p[2];
+
+	ck_assert_ptr_nonnull(src);
+	tl_fill(src, big, 0, 6);
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
+	/* Empty: read gives -EAGAIN, at once. */
+	syslet_atom_init(&a, SYS_read, &ret, 0, p[0], (long)&c, 1, 0, 0, 0);
+	ck_assert_int_eq(syslet_submit(ctx, &a, 0), SYSLET_DONE);
+	ck_assert_int_eq(ret, -EAGAIN);
+	/* A write larger than the pipe: the part that fit, at once. */
+	ret = TL_UNSET;
+	syslet_atom_init(&a, SYS_write, &ret, 0, p[1], (long)src, (long)big, 0,
+			 0, 0);
+	ck_assert_int_eq(syslet_submit(ctx, &a, 0), SYSLET_DONE);
+	ck_assert_int_gt(ret, 0);
+	ck_assert_int_lt(ret, (long)big);
+	ck_assert_int_eq(tl_avail(p[0]), ret);
+	/* Full: -EAGAIN. */
+	{
+		long r2 = TL_UNSET;
+
+		syslet_atom_init(&a, SYS_write, &r2, 0, p[1], (long)src, 1, 0,
+				 0, 0);
+		ck_assert_int_eq(syslet_submit(ctx, &a, 0), SYSLET_DONE);
+		ck_assert_int_eq(r2, -EAGAIN);
+	}
+	{
+		char *buf = malloc((size_t)ret);
+
+		ck_assert_ptr_nonnull(buf);
+		ck_assert_int_eq(read(p[0], buf, (size_t)ret), ret);
+		ck_assert_int_eq(tl_check_pat(buf, (size_t)ret, 0, 6), -1);
+		free(buf);
+	}
+	tl_assert_ring_empty(ctx);
+	free(src);
+	tl_close_pipe(p);
+	tl_destroy(ctx);
+}
+END_TEST
+
+/*
+ * SYSLET_SUBMIT_CQE_ALWAYS on a chain that blocks on the submitter while
+ * another chain takes the last slot.  Either the submission fails and
+ * nothing ran, or the chain ran and its completion is posted; a chain that
+ * ran (consuming data) reported as -EBUSY would be submitted again by any
+ * caller and run twice.
+ */
+struct cqe_sub {
+	struct syslet_ctx *ctx;
+	struct syslet_atom a;
+	long ret;
+	char b;
+	int rc;
+	pid_t tid;
+};
+
+static void *cqe_submitter(void *arg)
+{
+	struct cqe_sub *x = arg;
+
+	__atomic_store_n(&x->tid, tl_gettid(), __ATOMIC_RELEASE);
+	x->rc = syslet_submit(x->ctx, &x->a, SYSLET_SUBMIT_CQE_ALWAYS);
+	return NULL;
+}
+
+START_TEST(test_cqe_always_slot_taken_while_running)
+{
+	struct syslet_ctx *ctx = tl_ctx(0, 1);
+	static struct cqe_sub x;
+	struct syslet_atom other;
+	struct syslet_completion c[2];
+	long oret = TL_UNSET;
+	char ob = 0;
+	pthread_t t;
+	int p[2], q[2], n;
+
+	tl_pipe(p);
+	tl_pipe(q);
+	memset(&x, 0, sizeof(x));
+	x.ctx = ctx;
+	x.ret = TL_UNSET;
+	/* SYSLET_SYNC: stays on the submitting thread, blocking there. */
+	syslet_atom_init(&x.a, SYS_read, &x.ret, SYSLET_SYNC, p[0], (long)&x.b,
+			 1, 0, 0, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, cqe_submitter, &x), 0);
+	tl_wait_blocked(SYS_read, p[0]);
+	/* The only slot goes to a chain on a helper. */
+	syslet_atom_init(&other, SYS_read, &oret, 0, q[0], (long)&ob, 1, 0, 0,
+			 0);
+	ck_assert_int_eq(syslet_submit(ctx, &other, 0), SYSLET_QUEUED);
+	tl_write1(p[1], 'c');
+	pthread_join(t, NULL);
+	if (x.rc == -EBUSY) {
+		ck_assert_msg(x.ret == TL_UNSET && tl_avail(p[0]) == 1,
+			      "-EBUSY, but the chain ran (result %ld, consumed "
+			      "the byte)",
+			      x.ret);
+	} else {
+		ck_assert_int_eq(x.rc, SYSLET_DONE);
+		ck_assert_int_eq(x.ret, 1);
+		ck_assert_int_eq(syslet_reap(ctx, c, 2), 1);
+		ck_assert_ptr_eq(c[0].head, &x.a);
+	}
+	tl_write1(q[1], 'o');
+	tl_wait1(ctx, c);
+	ck_assert_ptr_eq(c[0].head, &other);
+	n = syslet_reap(ctx, c, 2);
+	ck_assert_int_eq(n, 0);
+	tl_close_pipe(p);
+	tl_close_pipe(q);
 	tl_destroy(ctx);
 }
 END_TEST
@@ -860,6 +999,8 @@ static Suite *submit_suite(void)
 	tcase_add_test(tc, test_big_pipe_writev);
 	tcase_add_test(tc, test_file_read_full_count);
 	tcase_add_test(tc, test_file_read_partly_cached);
+	tcase_add_test(tc, test_nonblocking_fd);
+	tcase_add_test(tc, test_cqe_always_slot_taken_while_running);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -44,16 +44,16 @@ static void submit_reads(struct syslet_ctx *ctx, int n)
 				 file_fd, (long)jobs[i].buf, 4096, 4096L * i, 0,
 				 0);
 		jobs[i].a.user_data = &jobs[i];
-		ck_assert_int_eq(syslet_submit(ctx, &jobs[i].a,
-					       SYSLET_SUBMIT_ASYNC),
-				 SYSLET_QUEUED);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &jobs[i].a, SYSLET_SUBMIT_ASYNC),
+			SYSLET_QUEUED);
 	}
 }
 
 /* Each of the first @n jobs exactly once among @c, with its data. */
 static void check_jobs(const struct syslet_completion *c, int n)
 {
-	int seen[NCHAINS] = { 0 };
+	int seen[NCHAINS] = {0};
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -118,9 +118,9 @@ START_TEST(test_wait_at_most_nr)
 
 	for (i = 0; i < 6; i++) {
 		syslet_atom_init(&a[i], SYS_getpid, &r[i], 0, 0, 0, 0, 0, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &a[i],
-					       SYSLET_SUBMIT_CQE_ALWAYS),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a[i], SYSLET_SUBMIT_CQE_ALWAYS),
+			SYSLET_DONE);
 	}
 	ck_assert_int_eq(syslet_wait(ctx, c, 4, 1, NULL), 4);
 	for (i = 0; i < 4; i++)
@@ -137,7 +137,7 @@ START_TEST(test_timeout_nothing_in_flight)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_completion c;
-	struct timespec to = { 0, 50 * 1000000L }, zero = { 0, 0 };
+	struct timespec to = {0, 50 * 1000000L}, zero = {0, 0};
 	int64_t t0, dt;
 	int rc;
 
@@ -186,14 +186,15 @@ START_TEST(test_timeout_fewer_than_min)
 {
 	struct syslet_ctx *ctx = tl_ctx(1, 0);
 	struct syslet_completion c[4];
-	struct timespec to = { 0, 30 * 1000000L };
+	struct timespec to = {0, 30 * 1000000L};
 	struct syslet_atom inl, blk, fin;
 	long r1 = TL_UNSET, r2 = TL_UNSET, r3 = TL_UNSET;
 	char b;
 	int p[2], rc;
 
 	tl_pipe(p);
-	/* One completion that is surely there (posted before submit returns). */
+	/* One completion that is surely there (posted before submit returns).
+	 */
 	syslet_atom_init(&inl, SYS_getpid, &r1, 0, 0, 0, 0, 0, 0, 0);
 	ck_assert_int_eq(syslet_submit(ctx, &inl, SYSLET_SUBMIT_CQE_ALWAYS),
 			 SYSLET_DONE);
@@ -216,9 +217,10 @@ START_TEST(test_timeout_fewer_than_min)
 	 * max_helpers 1: the helper finishes blk (posting it) before it takes
 	 * fin, so once this SUBMIT_WAIT returns both are in the ring.
 	 */
-	ck_assert_int_eq(syslet_submit(ctx, &fin, SYSLET_SUBMIT_ASYNC |
-							  SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &fin,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	ck_assert_int_eq(r3, getppid());
 	do
 		rc = syslet_wait(ctx, c, 4, 3, &to);
@@ -246,9 +248,9 @@ struct kicker {
 	pthread_t target;
 	pid_t target_tid;
 	int sig;
-	int fd;		/* write a byte here after the signal ran, or -1 */
-	int handled;	/* the handler had run when the byte was written */
-	int done;	/* set by the target once its call returned */
+	int fd;	     /* write a byte here after the signal ran, or -1 */
+	int handled; /* the handler had run when the byte was written */
+	int done;    /* set by the target once its call returned */
 };
 
 /* Is thread @tid of this process inside system call @nr? */
@@ -282,7 +284,8 @@ static void *kick(void *arg)
 		pthread_kill(k->target, k->sig);
 		if (k->fd >= 0)
 			break;
-		for (i = 0; i < 50 && !__atomic_load_n(&k->done, __ATOMIC_ACQUIRE);
+		for (i = 0;
+		     i < 50 && !__atomic_load_n(&k->done, __ATOMIC_ACQUIRE);
 		     i++)
 			tl_sleep_ms(1);
 		if (__atomic_load_n(&k->done, __ATOMIC_ACQUIRE) ||
@@ -327,7 +330,7 @@ START_TEST(test_eintr)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_completion c;
-	struct timespec to = { TL_HANG_S, 0 };
+	struct timespec to = {TL_HANG_S, 0};
 	struct sigaction old;
 	struct kicker k;
 	pthread_t t;
@@ -358,9 +361,9 @@ START_TEST(test_eintr)
 		long r;
 
 		syslet_atom_init(&a, SYS_getpid, &r, 0, 0, 0, 0, 0, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &a,
-					       SYSLET_SUBMIT_CQE_ALWAYS),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a, SYSLET_SUBMIT_CQE_ALWAYS),
+			SYSLET_DONE);
 		got_usr1 = 0;
 		kicker_init(&k, -1);
 		ck_assert_int_eq(pthread_create(&t, NULL, kick, &k), 0);
@@ -395,9 +398,10 @@ START_TEST(test_submit_wait_survives_signal)
 	kicker_init(&k, p[1]);
 	syslet_atom_init(&rd, SYS_read, &ret, 0, p[0], (long)&b, 1, 0, 0, 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, kick, &k), 0);
-	ck_assert_int_eq(syslet_submit(ctx, &rd, SYSLET_SUBMIT_ASYNC |
-							 SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &rd,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	pthread_join(t, NULL);
 	ck_assert_int_eq(k.handled, 1);
 	ck_assert_int_eq(got_usr1, 1);
@@ -417,12 +421,8 @@ START_TEST(test_invalid)
 	struct syslet_atom a;
 	long r = TL_UNSET;
 	struct timespec bad[] = {
-		{ -1, 0 },
-		{ 0, -1 },
-		{ 0, 1000000000L },
-		{ 0, 2000000000L },
-		{ -5, -5 },
-		{ 1, 1000000000L },
+		{-1, 0},	  {0, -1},  {0, 1000000000L},
+		{0, 2000000000L}, {-5, -5}, {1, 1000000000L},
 	};
 	size_t i;
 
@@ -459,7 +459,7 @@ START_TEST(test_min_zero_is_reap)
 	struct syslet_completion c[4];
 	struct syslet_atom a[3], rd;
 	long r[3], rr = TL_UNSET;
-	struct timespec to = { TL_HANG_S, 0 };
+	struct timespec to = {TL_HANG_S, 0};
 	char b;
 	int p[2], i;
 
@@ -474,9 +474,9 @@ START_TEST(test_min_zero_is_reap)
 
 	for (i = 0; i < 3; i++) {
 		syslet_atom_init(&a[i], SYS_getpid, &r[i], 0, 0, 0, 0, 0, 0, 0);
-		ck_assert_int_eq(syslet_submit(ctx, &a[i],
-					       SYSLET_SUBMIT_CQE_ALWAYS),
-				 SYSLET_DONE);
+		ck_assert_int_eq(
+			syslet_submit(ctx, &a[i], SYSLET_SUBMIT_CQE_ALWAYS),
+			SYSLET_DONE);
 	}
 	ck_assert_int_eq(syslet_wait(ctx, c, 2, 0, NULL), 2);
 	ck_assert_ptr_eq(c[0].head, &a[0]);
@@ -505,7 +505,7 @@ struct waiter {
 static void *wait_thread(void *arg)
 {
 	struct waiter *w = arg;
-	struct timespec to = { TL_HANG_S, 0 };
+	struct timespec to = {TL_HANG_S, 0};
 
 	while (w->got < w->want) {
 		int rc = syslet_wait(w->ctx, w->c + w->got, 1, 1, &to);
@@ -533,8 +533,8 @@ START_TEST(test_concurrent_waiters)
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].ctx = ctx;
 		w[i].want = NCHAINS / 4;
-		ck_assert_int_eq(pthread_create(&t[i], NULL, wait_thread, &w[i]),
-				 0);
+		ck_assert_int_eq(
+			pthread_create(&t[i], NULL, wait_thread, &w[i]), 0);
 	}
 	submit_reads(ctx, NCHAINS);
 	for (i = 0; i < 4; i++) {

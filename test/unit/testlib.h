@@ -63,7 +63,7 @@ static inline int64_t tl_now_ns(void)
 
 static inline void tl_sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
@@ -136,9 +136,8 @@ static inline void tl_dir_remove(struct tl_dir *d)
  * Create @name in @d holding @size pattern bytes (seed @seed), read it once
  * so that it is in the page cache, and return its path in @out.
  */
-static inline void tl_make_file(struct tl_dir *d, const char *name,
-				size_t size, unsigned int seed, char *out,
-				size_t outlen)
+static inline void tl_make_file(struct tl_dir *d, const char *name, size_t size,
+				unsigned int seed, char *out, size_t outlen)
 {
 	char buf[65536];
 	size_t done = 0;
@@ -148,7 +147,8 @@ static inline void tl_make_file(struct tl_dir *d, const char *name,
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ck_assert_msg(fd >= 0, "open %s: %s", out, strerror(errno));
 	while (done < size) {
-		size_t n = size - done < sizeof(buf) ? size - done : sizeof(buf);
+		size_t n =
+			size - done < sizeof(buf) ? size - done : sizeof(buf);
 		ssize_t w;
 
 		tl_fill(buf, n, done, seed);
@@ -229,7 +229,7 @@ static inline void tl_destroy(struct syslet_ctx *ctx)
 static inline void tl_wait_n(struct syslet_ctx *ctx,
 			     struct syslet_completion *cqes, unsigned int n)
 {
-	struct timespec to = { TL_HANG_S, 0 };
+	struct timespec to = {TL_HANG_S, 0};
 	unsigned int got = 0;
 
 	while (got < n) {
@@ -237,8 +237,8 @@ static inline void tl_wait_n(struct syslet_ctx *ctx,
 
 		if (rc == -EINTR)
 			continue;
-		ck_assert_msg(rc > 0, "syslet_wait: %d after %u of %u", rc,
-			      got, n);
+		ck_assert_msg(rc > 0, "syslet_wait: %d after %u of %u", rc, got,
+			      n);
 		ck_assert_uint_le((unsigned int)rc, n - got);
 		got += (unsigned int)rc;
 	}
@@ -291,8 +291,33 @@ static inline int tl_read_small(const char *path, char *buf, size_t len)
 }
 
 /*
+ * Is system call @n the call @nr, or one the library may make in its place
+ * (the vector and positional forms of a read or a write)?
+ */
+static inline int tl_same_call(long n, long nr)
+{
+	static const long rd[] = {SYS_read, SYS_readv, SYS_preadv, SYS_preadv2};
+	static const long wr[] = {SYS_write, SYS_writev, SYS_pwritev,
+				  SYS_pwritev2};
+	const long *fam = NULL;
+	size_t i;
+
+	if (n == nr)
+		return 1;
+	if (nr == SYS_read)
+		fam = rd;
+	else if (nr == SYS_write)
+		fam = wr;
+	for (i = 0; fam && i < 4; i++)
+		if (n == fam[i])
+			return 1;
+	return 0;
+}
+
+/*
  * The TID of a thread of this process, other than the caller, that is
- * blocked in system call @nr with first argument @arg0, or 0.
+ * blocked in system call @nr (or the same call in another form, see
+ * tl_same_call()) with first argument @arg0, or 0.
  */
 static inline pid_t tl_find_blocked(long nr, long arg0)
 {
@@ -313,8 +338,8 @@ static inline pid_t tl_find_blocked(long nr, long arg0)
 		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
 		if (tl_read_small(path, buf, sizeof(buf)) <= 0)
 			continue;
-		if (sscanf(buf, "%ld 0x%lx", &n, &a0) == 2 && n == nr &&
-		    (long)a0 == arg0)
+		if (sscanf(buf, "%ld 0x%lx", &n, &a0) == 2 &&
+		    tl_same_call(n, nr) && (long)a0 == arg0)
 			found = tid;
 	}
 	closedir(dir);
@@ -337,6 +362,31 @@ static inline pid_t tl_wait_blocked(long nr, long arg0)
 		tl_sleep_ms(1);
 	}
 	return tid;
+}
+
+/* Threads of this process named "syslet/..." (helpers); TIDs to @tids. */
+static inline int tl_helpers(pid_t *tids, int max)
+{
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *e;
+	char path[300], comm[32];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 e->d_name);
+		if (tl_read_small(path, comm, sizeof(comm)) > 0 &&
+		    !strncmp(comm, "syslet/", 7)) {
+			if (tids && n < max)
+				tids[n] = (pid_t)atoi(e->d_name);
+			n++;
+		}
+	}
+	closedir(dir);
+	return n;
 }
 
 /* Number of open descriptors of this process. */
