@@ -12,6 +12,12 @@
  * other calls signal(7) lists as never restarted.  On EINTR the helper's
  * call is cancelled, and the caller gets EINTR, or the real result if the
  * call finished first: never a lost or duplicated byte.
+ *
+ * Natively such a handler runs after the call has given up; here it would
+ * run while the helper's call goes on, and could feed it (the self-pipe
+ * trick: the handler writes to the pipe being read).  So the preload layer
+ * runs the program's handlers behind a trampoline that first has the call
+ * stopped (sl_call_signal()).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +32,27 @@
 #include "internal.h"
 
 #define SL_CALL_YIELDS 4
+
+/*
+ * The helper call this thread waits for, for its signal handlers
+ * (sl_call_signal()).  Set only while the thread holds no lock of ours, so
+ * that a handler may take the context lock to cancel the call.
+ */
+struct call_wait {
+	struct sl_req *req;
+	bool restart;
+	bool armed; /* in sl_call(), possibly before @req exists */
+	bool early; /* a handler that interrupts the call ran before @req */
+};
+
+static __thread struct call_wait call_wait
+	__attribute__((tls_model("initial-exec")));
+
+static void wait_publish(struct sl_req *req, bool restart)
+{
+	call_wait.restart = restart;
+	__atomic_store_n(&call_wait.req, req, __ATOMIC_SEQ_CST);
+}
 
 /* Wait with the native call's restart behaviour; see above. */
 static int wait_native(struct sl_req *req, bool restart)
@@ -72,6 +99,44 @@ static void wait_uninterrupted(struct sl_req *req)
 			return;
 		sl_futex_wait(&req->done, SL_DONE_SLEEPING, 0);
 	}
+}
+
+bool sl_call_waiting(void)
+{
+	return __atomic_load_n(&call_wait.armed, __ATOMIC_SEQ_CST);
+}
+
+void sl_call_signal(bool sa_restart)
+{
+	struct sl_req *req;
+	sigset_t all, old;
+
+	if (!__atomic_load_n(&call_wait.armed, __ATOMIC_SEQ_CST))
+		return;
+	/* The kernel restarts our wait: the call goes on, as it would. */
+	if (sa_restart && call_wait.restart)
+		return;
+	/*
+	 * Natively the signal lands in the call, which would block: it must
+	 * fail with EINTR, though our wait has not begun (rsync's generator
+	 * waits in poll() for the SIGUSR2 that tells it to exit).
+	 */
+	__atomic_store_n(&call_wait.early, true, __ATOMIC_SEQ_CST);
+	/*
+	 * Nor may a handler nested in this one run before the call stops.
+	 * glibc's sigfillset() leaves out its own signals (setxid, cancel).
+	 */
+	sigfillset(&all);
+	sl_sys4(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, _NSIG / 8);
+	req = __atomic_exchange_n(&call_wait.req, 0, __ATOMIC_SEQ_CST);
+	if (req) {
+		sl_ctx_lock(req->ctx);
+		if (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING)
+			sl_cancel_req_locked(req->ctx, req);
+		sl_ctx_unlock(req->ctx);
+		wait_uninterrupted(req);
+	}
+	sl_sys4(SYS_rt_sigprocmask, SIG_SETMASK, &old, 0, _NSIG / 8);
 }
 
 void sl_call_kick(struct sl_req *req)
@@ -134,24 +199,35 @@ static long run_home(struct sl_call *c, struct sl_rw *rw)
 	return 0;
 }
 
-long sl_call(struct syslet_ctx *ctx, struct sl_call *c)
+static bool early_signal(void)
 {
-	const struct sl_sysent *e = sl_sys(c->nr);
-	struct sl_req *req;
+	return __atomic_load_n(&call_wait.early, __ATOMIC_SEQ_CST);
+}
+
+/* A signal came before the call reached a helper: what a native call
+ * that was about to block returns, EINTR or the part already done. */
+static long interrupted(struct sl_call *c, const struct sl_rw *rw)
+{
+	c->outcome = SL_CALL_INLINE;
+	return rw->op != SL_RW_NONE && rw->acc > 0 ? rw->acc : -EINTR;
+}
+
+static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
+		       const struct sl_sysent *e)
+{
+	struct sl_req *req, *outer_req = 0;
 	struct sl_rw rw = { 0 };
 	long ret = 0;
 	int i, rc, saved = errno;
 
-	c->outcome = SL_CALL_NATIVE;
-	if (!e || e->cls != SYSLET_CLASS_ANY || c->route == SL_ROUTE_NATIVE ||
-	    sl_thread_bound(c->nr, c->args, 0))
-		return 0;
 	c->outcome = SL_CALL_INLINE;
 	if (c->route == SL_ROUTE_NOWAIT) {
 		if (!sl_nowait(c->nr, e, c->args, &rw, &ret))
 			return ret;
 		c->outcome = SL_CALL_WOULDBLOCK;
 	}
+	if (early_signal())
+		return interrupted(c, &rw);
 	/* Only the process whose helpers these are may hand calls to them. */
 	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
 		return run_home(c, &rw);
@@ -185,14 +261,22 @@ long sl_call(struct syslet_ctx *ctx, struct sl_call *c)
 	if (rc)
 		return run_home(c, &rw);
 	c->outcome = SL_CALL_HELPER;
-	if (c->reqp)
+	if (c->reqp) {
+		outer_req = *c->reqp;
 		*c->reqp = req;
+	}
 
-	for (i = 0; i < SL_CALL_YIELDS &&
-		    __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) != SL_DONE_YES;
-	     i++)
-		sched_yield();
-	rc = wait_native(req, c->restart);
+	wait_publish(req, c->restart);
+	rc = -EINTR; /* a signal between the try and the publishing */
+	if (!early_signal()) {
+		for (i = 0; i < SL_CALL_YIELDS &&
+			    __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) !=
+				    SL_DONE_YES;
+		     i++)
+			sched_yield();
+		rc = wait_native(req, c->restart);
+	}
+	wait_publish(0, false);
 	if (rc) {
 		sl_ctx_lock(ctx);
 		if (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING)
@@ -208,10 +292,33 @@ long sl_call(struct syslet_ctx *ctx, struct sl_call *c)
 		pipe_signal(c, ret);
 	}
 	if (c->reqp)
-		*c->reqp = 0;
+		*c->reqp = outer_req;
 	sl_ctx_lock(ctx);
 	sl_req_release_locked(ctx, req);
 	sl_ctx_unlock(ctx);
 	errno = saved;
+	return ret;
+}
+
+long sl_call(struct syslet_ctx *ctx, struct sl_call *c)
+{
+	const struct sl_sysent *e = sl_sys(c->nr);
+	long ret;
+
+	c->outcome = SL_CALL_NATIVE;
+	if (!e || e->cls != SYSLET_CLASS_ANY || c->route == SL_ROUTE_NATIVE ||
+	    sl_thread_bound(c->nr, c->args, 0))
+		return 0;
+	/*
+	 * A signal handler's call, made while this thread is in sl_call()
+	 * (perhaps holding the context's lock): it is made natively.
+	 */
+	if (__atomic_load_n(&call_wait.armed, __ATOMIC_SEQ_CST))
+		return 0;
+	call_wait.restart = c->restart;
+	__atomic_store_n(&call_wait.early, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&call_wait.armed, true, __ATOMIC_SEQ_CST);
+	ret = call_route(ctx, c, e);
+	__atomic_store_n(&call_wait.armed, false, __ATOMIC_SEQ_CST);
 	return ret;
 }

@@ -46,4 +46,17 @@ long sl_call(struct syslet_ctx *ctx, struct sl_call *c);
 /* Wake the thread waiting in sl_call() on @req, to look at *interrupt. */
 void sl_call_kick(struct sl_req *req);
 
+/*
+ * For the program's signal handlers, on the thread they interrupt; both
+ * async-signal-safe.  sl_call_waiting(): the thread waits in sl_call() for
+ * a helper.  sl_call_signal(): a handler is about to run.  Unless the kernel
+ * will restart the wait (@sa_restart, and a call that restarts), the
+ * helper's call is stopped and waited for first, so that the handler runs,
+ * as natively, once the call can no longer take what the handler does (a
+ * byte written to the pipe being read: the self-pipe trick).  sl_call()
+ * then returns EINTR, or the call's result if it finished first.
+ */
+bool sl_call_waiting(void);
+void sl_call_signal(bool sa_restart);
+
 #endif

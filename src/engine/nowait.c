@@ -81,8 +81,37 @@ static void rw_init_vec(struct sl_rw *rw, int op, long fd, long iov,
 	rw->cnt = (int)cnt;
 }
 
+/*
+ * Calls the vector try cannot stand in for, made as they are: a negative
+ * offset, which preadv2() and pwritev2() read as "the file position" where
+ * pread64() and preadv() fail with EINVAL; a zero-length read() or write(),
+ * which a vector call answers with 0 before the file sees it, where write()
+ * sends an empty datagram and read() gets an eventfd's EINVAL; and a length
+ * over SSIZE_MAX, EFAULT from read() but EINVAL from a vector call.
+ */
+static bool rw_exact_only(int nr, const long *a)
+{
+	switch (nr) {
+	case SYS_read:
+	case SYS_write:
+		return a[2] <= 0;
+	case SYS_pread64:
+	case SYS_pwrite64:
+		return a[2] <= 0 || a[3] < 0;
+	case SYS_preadv:
+	case SYS_pwritev:
+		return a[3] < 0;
+	default:
+		return false;
+	}
+}
+
 static void rw_from_call(int nr, const long *a, struct sl_rw *rw)
 {
+	if (rw_exact_only(nr, a)) {
+		rw->op = SL_RW_NONE;
+		return;
+	}
 	switch (nr) {
 	case SYS_read:
 		rw_init_one(rw, SL_RW_READ, a[0], a[1], a[2], -1, 0);

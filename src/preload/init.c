@@ -41,20 +41,10 @@ void shim_resolve(const struct shim_sym *syms, size_t n)
 			*syms[i].ptr = shim_dlsym(syms[i].name);
 }
 
-/* One line on stderr, once per process; never errno, never stdio. */
+/* One line on stderr, once per process, shared with the engine's. */
 void shim_warn(const char *what)
 {
-	static int warned;
-	char buf[200];
-	int n;
-
-	if (__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
-		return;
-	n = snprintf(buf, sizeof(buf), "syslet: %s; running calls natively\n",
-		     what);
-	if (n > 0)
-		sl_sys3(SYS_write, 2, buf,
-			(size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	sl_warn_once(what, 0);
 }
 
 __attribute__((constructor)) static void shim_init(void)
@@ -62,7 +52,10 @@ __attribute__((constructor)) static void shim_init(void)
 	const char *route = getenv("SYSLET_ROUTE");
 	int saved = errno;
 
+	sl_warn_prefix = "syslet";
+	sl_warn_fallback = "running calls natively";
 	shim_resolve_wrappers();
+	shim_signals_init();
 	if (getauxval(AT_SECURE)) {
 		errno = saved;
 		return; /* setuid and the like: stay out */

@@ -3,7 +3,9 @@
  * The preload layer: interposed C library functions (wrappers.c, from the
  * table calls.def) -> shim_run() (run.c), which routes each call by the
  * policy (policy.c) through the engine's sl_call().  init.c sets it up at
- * load time; signals.c keeps the engine's cancel signal out of the
+ * load time; signals.c puts the program's signal handlers behind a
+ * trampoline that stops a helper's call first where the native call would
+ * have been interrupted, and keeps the engine's cancel signal out of the
  * program's sight; pcancel.c makes pthread_cancel() reach a thread waiting
  * on a helper.  Prefix shim_.
  */
@@ -61,6 +63,9 @@ static inline long shim_ret(long r)
 	}
 	return r;
 }
+
+/* signals.c */
+void shim_signals_init(void);
 
 /* policy.c */
 unsigned char shim_route_of(int nr);
