@@ -67,12 +67,14 @@ static const char *find_shim(const char *opt, char *buf, size_t len)
 						       : 0;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
+		const char *dir;
+
 		exe[n] = 0;
+		dir = dirname(exe); /* may point into exe: computed once */
 		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			snprintf(buf, len, "%s%s", dirname(exe), rel[i]);
+			snprintf(buf, len, "%s%s", dir, rel[i]);
 			if (readable(buf))
 				return buf;
-			exe[n] = 0; /* dirname() wrote into it */
 		}
 	}
 	snprintf(buf, len, "%s/%s", PKGLIBDIR, SHIM_NAME);
