@@ -3,7 +3,39 @@
 #ifndef SYSLET_CLI_H
 #define SYSLET_CLI_H
 
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
 int cmd_run(int argc, char **argv);
 int cmd_calls(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_policy_suggest(int argc, char **argv); /* policy_suggest.c */
+int cmd_policy_export(int argc, char **argv);  /* policy_export.c */
+int cmd_report(int argc, char **argv); /* report_cmd.c */
+
+/* report_run.c: syslet run --report */
+struct report_opts {
+	const char *json, *table; /* output files; json NULL: no report */
+	const char *block_us;	  /* --block-us, else the shim's default */
+	const uint64_t *observed; /* --observe: counts by number, or NULL */
+	char *dir;		  /* the shim's directory, while running */
+};
+int report_prepare(struct report_opts *o);
+void report_env(const struct report_opts *o);
+int report_finish(struct report_opts *o, char **argv, int status);
+
+/* observe.c: syslet run --observe */
+#define OBSERVE_NR_MAX 512
+struct observe {
+	int fd;
+	bool serving;
+	pthread_t thread;
+	uint64_t counts[OBSERVE_NR_MAX]; /* by system call number */
+};
+int observe_child_load(void);
+int observe_start(struct observe *o, pid_t pid, int failed);
+void observe_finish(struct observe *o);
 
 #endif

@@ -15,6 +15,17 @@ static void usage(FILE *f)
 	      "        run PROGRAM with its blocking C library calls routed to\n"
 	      "        helper threads by the preload shim (see 'syslet run --help')\n"
 	      "  calls  list the functions the shim interposes and their routes\n"
+	      "  policy check FILE...\n"
+	      "        check policy files: every error as FILE:LINE:COL (exit 2)\n"
+	      "  policy show [FILE]\n"
+	      "        print the built-in policy (or FILE's) as a policy file\n"
+	      "  policy suggest [--min-calls N] REPORT...\n"
+	      "        a policy tuned from reports of 'syslet run --report'\n"
+	      "  policy export --format oci|systemd REPORT...\n"
+	      "        the calls 'syslet run --observe' saw, as a seccomp profile\n"
+	      "  report [OPTIONS] FILE...\n"
+	      "        show reports of 'syslet run --report': the table, merged\n"
+	      "        (--merge), compared (--compare), drawn (--png)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     this text\n"
@@ -40,6 +51,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "calls"))
 		return cmd_calls(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "policy"))
+		return cmd_policy(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1);
 	fprintf(stderr, "syslet: unknown command '%s' (try 'syslet --help')\n",
 		argv[1]);
 	return 2;

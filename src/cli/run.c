@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -23,6 +24,7 @@
 #define SHIM_NAME "libsyslet-preload.so"
 
 static volatile pid_t child;
+static struct observe obs = { .fd = -1 };
 
 static void run_usage(FILE *f)
 {
@@ -36,10 +38,21 @@ static void run_usage(FILE *f)
 	      "Options:\n"
 	      "  --no-route     load the shim but route nothing (every call native)\n"
 	      "  --shim PATH    the preload library to use\n"
+	      "  --policy FILE  route calls by this policy file (syslet-policy(5);\n"
+	      "                 check it with 'syslet policy check FILE')\n"
+	      "  --report FILE  write a JSON report of every process's calls to\n"
+	      "                 FILE (doc/report-schema.md) and a table to stderr\n"
+	      "  --report-table FILE  the table to FILE instead\n"
+	      "  --observe      with --report: also count every system call of\n"
+	      "                 the tree (a seccomp listener; slower; waits for\n"
+	      "                 every process), for 'syslet policy export'\n"
+	      "  --block-us N   a call taking over N us would block (default:\n"
+	      "                 the policy's report.block_us, 1000)\n"
 	      "  -h, --help     this text\n"
 	      "\n"
 	      "Environment:\n"
 	      "  SYSLET_SHIM           the preload library, if --shim is not given\n"
+	      "  SYSLET_POLICY         the policy file, if --policy is not given\n"
 	      "  SYSLET_CANCEL_SIGNAL  signal number the shim uses to interrupt\n"
 	      "                        helpers (default SIGRTMAX-2)\n",
 	      f);
@@ -90,7 +103,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 		kill(child, sig);
 }
 
-static int wait_child(void)
+static int wait_child(struct report_opts *rep, char **argv)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
 				    SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
@@ -110,6 +123,10 @@ static int wait_child(void)
 			perror("syslet: waitpid");
 			return 125;
 		}
+	observe_finish(&obs); /* every process of the tree is gone */
+	if (report_finish(rep, argv, status) && WIFEXITED(status) &&
+	    !WEXITSTATUS(status))
+		return 125; /* the run went well, its report did not */
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status)) {
@@ -134,13 +151,22 @@ int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "no-route", no_argument, 0, 'n' },
 		{ "shim", required_argument, 0, 's' },
+		{ "policy", required_argument, 0, 'p' },
+		{ "report", required_argument, 0, 'r' },
+		{ "report-table", required_argument, 0, 'T' },
+		{ "block-us", required_argument, 0, 'b' },
+		{ "observe", no_argument, 0, 'O' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
+	struct report_opts rep = { 0 };
 	const char *shim_opt = 0, *shim, *old;
+	/* Absolute: the program may change directory.  Static: still
+	 * reachable on every return (no leak to report). */
+	static char *policy;
 	char buf[PATH_MAX], *preload;
-	bool no_route = false;
-	int c;
+	bool no_route = false, observing = false;
+	int c, failed[2] = { -1, -1 };
 
 	while ((c = getopt_long(argc, argv, "+h", opts, 0)) != -1) {
 		switch (c) {
@@ -149,6 +175,27 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 's':
 			shim_opt = optarg;
+			break;
+		case 'p':
+			free(policy);
+			policy = realpath(optarg, 0);
+			if (!policy) {
+				fprintf(stderr, "syslet run: %s: %s\n", optarg,
+					strerror(errno));
+				return 2;
+			}
+			break;
+		case 'r':
+			rep.json = optarg;
+			break;
+		case 'T':
+			rep.table = optarg;
+			break;
+		case 'b':
+			rep.block_us = optarg;
+			break;
+		case 'O':
+			observing = true;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -175,6 +222,21 @@ int cmd_run(int argc, char **argv)
 		perror("syslet run");
 		return 125;
 	}
+	if (observing && !rep.json) {
+		fprintf(stderr, "syslet run: --observe needs --report FILE\n");
+		free(preload);
+		return 2;
+	}
+	if (observing && pipe2(failed, O_CLOEXEC | O_NONBLOCK)) {
+		perror("syslet run: pipe");
+		free(preload);
+		return 125;
+	}
+	c = report_prepare(&rep);
+	if (c) {
+		free(preload);
+		return c;
+	}
 	fflush(stdout);
 	child = fork();
 	if (child < 0) {
@@ -185,11 +247,28 @@ int cmd_run(int argc, char **argv)
 		setenv("LD_PRELOAD", preload, 1);
 		if (no_route)
 			setenv("SYSLET_ROUTE", "off", 1);
+		if (policy)
+			setenv("SYSLET_POLICY", policy, 1);
+		report_env(&rep);
+		if (observing && (c = observe_child_load())) {
+			fprintf(stderr, "syslet run: --observe: cannot load "
+					"the filter (%s); running unobserved\n",
+				strerror(-c));
+			if (write(failed[1], "x", 1) != 1)
+				_exit(125);
+		}
 		execvp(argv[optind], argv + optind);
 		fprintf(stderr, "syslet run: %s: %s\n", argv[optind],
 			strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	free(preload);
-	return wait_child();
+	free(policy);
+	if (observing) {
+		close(failed[1]);
+		if (!observe_start(&obs, child, failed[0]))
+			rep.observed = obs.counts;
+		close(failed[0]);
+	}
+	return wait_child(&rep, argv + optind);
 }

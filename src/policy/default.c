@@ -56,7 +56,21 @@ const char *sp_route_name(int route)
 		return "nowait";
 	case SP_HELPER:
 		return "helper";
+	case SP_TRAP:
+		return "trap";
 	default:
 		return "native";
 	}
+}
+
+void sp_policy_default(struct sp_policy *p)
+{
+	int i;
+
+	for (i = 0; i < SL_SYSTAB_MAX; i++)
+		p->route[i] = (uint8_t)sp_default_route(i);
+	for (i = 0; i < SP_NSETTINGS; i++)
+		p->value[i] = sp_setting_default(i);
+	p->rules = 0;
+	p->settings = 0;
 }

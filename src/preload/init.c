@@ -16,6 +16,7 @@
 
 #include "../engine/internal.h"
 #include "shim.h"
+#include "stats.h"
 
 bool shim_on;
 
@@ -63,5 +64,6 @@ __attribute__((constructor)) static void shim_init(void)
 	shim_pcancel_init();
 	shim_policy_init();
 	shim_on = !(route && !strcmp(route, "off"));
+	shim_stats_init(); /* may turn shim_on off: after it */
 	errno = saved;
 }

@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The routes this process uses, looked up on every interposed call: a
- * flat table filled at load time from the policy module.
+ * flat table filled at load time from the built-in policy, changed by the
+ * policy file named in $SYSLET_POLICY (syslet run --policy).  A file that
+ * cannot be read or has any error is not used at all: the program runs
+ * with the built-in policy, after one line on stderr.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <syslet.h>
+
 #include "../engine/call.h"
+#include "../engine/internal.h"
 #include "../engine/systab.h"
 #include "../policy/policy.h"
 #include "shim.h"
@@ -15,13 +23,75 @@ _Static_assert(SP_NATIVE == SL_ROUTE_NATIVE && SP_NOWAIT == SL_ROUTE_NOWAIT &&
 	       "policy routes are the engine's");
 
 static unsigned char routes[SL_SYSTAB_MAX];
+static struct sp_policy policy;
+
+/* The first error, and how many there were, for the one warning line. */
+struct first_error {
+	unsigned int n;
+	char text[130];
+};
+
+static void note_error(void *arg, const char *file, unsigned int line,
+		       unsigned int col, const char *reason)
+{
+	struct first_error *fe = arg;
+
+	if (fe->n++)
+		return;
+	if (line)
+		snprintf(fe->text, sizeof(fe->text), "policy %s:%u:%u: %s",
+			 file, line, col, reason);
+	else
+		snprintf(fe->text, sizeof(fe->text), "policy %s: %s", file,
+			 reason);
+}
+
+static void load_file(const char *path)
+{
+	struct first_error fe = {0};
+	struct sp_policy file;
+	const char *fallback = sl_warn_fallback;
+	char what[160]; /* sl_warn_once() has 200 for the whole line */
+
+	file = policy;
+	if (!sp_load(&file, path, note_error, &fe)) {
+		policy = file;
+		return;
+	}
+	if (fe.n > 1)
+		snprintf(what, sizeof(what), "%s (and %u more)", fe.text,
+			 fe.n - 1);
+	else
+		snprintf(what, sizeof(what), "%s", fe.text);
+	sl_warn_fallback = "using the built-in policy";
+	shim_warn(what);
+	sl_warn_fallback = fallback;
+}
 
 void shim_policy_init(void)
 {
+	const char *path = getenv("SYSLET_POLICY");
 	int nr;
 
+	sp_policy_default(&policy);
+	if (path && *path)
+		load_file(path);
 	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
-		routes[nr] = (unsigned char)sp_default_route(nr);
+		/* The seccomp backstop is not built yet: until it is, a call
+		 * left to it is routed as nowait here. */
+		routes[nr] = policy.route[nr] == SP_TRAP ? SP_NOWAIT
+							 : policy.route[nr];
+}
+
+void shim_policy_params(struct syslet_params *p)
+{
+	sp_policy_params(&policy, p);
+}
+
+uint32_t shim_policy_value(int setting)
+{
+	return setting >= 0 && setting < SP_NSETTINGS ? policy.value[setting]
+						      : 0;
 }
 
 unsigned char shim_route_of(int nr)

@@ -14,6 +14,7 @@
 #include "../engine/call.h"
 #include "../engine/internal.h"
 #include "shim.h"
+#include "stats.h"
 
 static struct syslet_ctx *shim_ctx;
 static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -31,6 +32,7 @@ static struct syslet_ctx *get_ctx(void)
 	pthread_mutex_lock(&ctx_lock);
 	if (!shim_ctx && !ctx_failed) {
 		syslet_params_init(&p);
+		shim_policy_params(&p); /* helper bounds */
 		sig = getenv("SYSLET_CANCEL_SIGNAL");
 		if (sig && *sig)
 			p.cancel_signal = atoi(sig);
@@ -52,7 +54,9 @@ void shim_testcancel(void)
 	pthread_testcancel();
 }
 
-long shim_run(int nr, long *args, bool restart)
+/* Inlined into both callers: reports off cost shim_run() one branch. */
+static inline __attribute__((always_inline)) long
+route(int nr, long *args, bool restart, uint8_t *outcome)
 {
 	struct sl_call c;
 	struct shim_thread *t;
@@ -74,6 +78,7 @@ long shim_run(int nr, long *args, bool restart)
 	c.interrupt = t ? &t->interrupt : 0;
 	c.reqp = t ? &t->req : 0;
 	r = sl_call(ctx, &c);
+	*outcome = c.outcome;
 	switch (c.outcome) {
 	case SL_CALL_NATIVE:
 		return SHIM_NATIVE;
@@ -85,4 +90,18 @@ long shim_run(int nr, long *args, bool restart)
 	default:
 		return r;
 	}
+}
+
+long shim_route(int nr, long *args, bool restart, uint8_t *outcome)
+{
+	return route(nr, args, restart, outcome);
+}
+
+long shim_run(int nr, long *args, bool restart)
+{
+	uint8_t outcome;
+
+	if (__builtin_expect(shim_stats_on, 0))
+		return shim_stats_run(nr, args, restart);
+	return route(nr, args, restart, &outcome);
 }

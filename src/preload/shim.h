@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 #define COMMA ,
@@ -51,6 +52,9 @@ void shim_resolve_wrappers(void);
 
 /* run.c */
 long shim_run(int nr, long *args, bool restart);
+/* shim_run() without statistics; *outcome: enum sl_outcome, unless
+ * SHIM_NATIVE is returned. */
+long shim_route(int nr, long *args, bool restart, uint8_t *outcome);
 void shim_testcancel(void);
 
 /* An interposed function's return: -1 and errno, as the C library does. */
@@ -70,6 +74,11 @@ void shim_signals_init(void);
 /* policy.c */
 unsigned char shim_route_of(int nr);
 void shim_policy_init(void);
+struct syslet_params;
+/* The helper pool's parameters the policy sets. */
+void shim_policy_params(struct syslet_params *p);
+/* A setting of the policy in force (enum sp_setting, src/policy/policy.h). */
+uint32_t shim_policy_value(int setting);
 
 /* pcancel.c */
 struct shim_thread {

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "shim.h"
+#include "stats.h"
 
 /* glibc declares these only when fortifying; we define them regardless. */
 int __open_2(const char *, int);
@@ -78,7 +79,8 @@ static const struct shim_sym gen_syms[] = {
 			shim_testcancel();                                 \
 		r_ = shim_run(nr, a_, restart);                            \
 		if (r_ == SHIM_NATIVE)                                     \
-			return SHIM_REAL(real_##name, #name) args;          \
+			return SHIM_CALL_NATIVE(nr, SHIM_REAL(real_##name, \
+							      #name) args); \
 		return (ret)shim_ret(r_);                                  \
 	}
 #include "calls.def"
@@ -127,7 +129,7 @@ static int open_common(int dfd, const char *path, int flags, mode_t mode,
 		}                                                          \
 		r = open_common(dfd, path, flags, mode, &native);          \
 		if (native)                                                \
-			return (int)call_real;                             \
+			return SHIM_CALL_NATIVE(SYS_openat, (int)call_real); \
 		return r;                                                  \
 	}
 
@@ -151,7 +153,8 @@ OPEN_VARIADIC(openat64, int dfd COMMA, dfd,
 			return SHIM_REAL(real_##name, #name) real_args;    \
 		r = open_common(dfd, path, flags, 0, &native);             \
 		if (native)                                                \
-			return SHIM_REAL(real_##name, #name) real_args;    \
+			return SHIM_CALL_NATIVE(SYS_openat,                \
+				SHIM_REAL(real_##name, #name) real_args);  \
 		return r;                                                  \
 	}
 
@@ -168,7 +171,8 @@ OPEN_2(__openat64_2, int dfd COMMA, dfd, (dfd, path, flags))
 				    O_CREAT | O_WRONLY | O_TRUNC, mode,    \
 				    &native);                              \
 		if (native)                                                \
-			return SHIM_REAL(real_##name, #name)(path, mode);  \
+			return SHIM_CALL_NATIVE(SYS_openat,                \
+				SHIM_REAL(real_##name, #name)(path, mode)); \
 		return r;                                                  \
 	}
 CREAT(creat)
@@ -195,7 +199,8 @@ static int (*real_fcntl64)(int, int, ...);
 		a[2] = arg;                                                \
 		r = shim_run(SYS_fcntl, a, true);                          \
 		if (r == SHIM_NATIVE)                                      \
-			return SHIM_REAL(real_##name, #name)(fd, cmd, arg); \
+			return SHIM_CALL_NATIVE(SYS_fcntl,                 \
+				SHIM_REAL(real_##name, #name)(fd, cmd, arg)); \
 		return (int)shim_ret(r);                                   \
 	}
 FCNTL(fcntl)
@@ -292,7 +297,8 @@ SHIM_EXPORT int ppoll(struct pollfd *p, nfds_t n, const struct timespec *t,
 	a[5] = 0;
 	r = shim_run(SYS_ppoll, a, false);
 	if (r == SHIM_NATIVE)
-		return SHIM_REAL(real_ppoll, "ppoll")(p, n, t, m);
+		return SHIM_CALL_NATIVE(SYS_ppoll, SHIM_REAL(real_ppoll,
+							     "ppoll")(p, n, t, m));
 	return (int)shim_ret(r);
 }
 
@@ -329,7 +335,8 @@ SHIM_EXPORT int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e,
 	a[5] = m ? (long)&mask : 0;
 	ret = shim_run(SYS_pselect6, a, false);
 	if (ret == SHIM_NATIVE)
-		return SHIM_REAL(real_pselect, "pselect")(nfds, r, w, e, t, m);
+		return SHIM_CALL_NATIVE(SYS_pselect6,
+			SHIM_REAL(real_pselect, "pselect")(nfds, r, w, e, t, m));
 	return (int)shim_ret(ret);
 }
 
@@ -347,8 +354,9 @@ SHIM_EXPORT int clock_nanosleep(clockid_t c, int f, const struct timespec *r,
 	shim_testcancel();
 	ret = shim_run(SYS_clock_nanosleep, a, false);
 	if (ret == SHIM_NATIVE)
-		return SHIM_REAL(real_clock_nanosleep,
-				 "clock_nanosleep")(c, f, r, m);
+		return SHIM_CALL_NATIVE(SYS_clock_nanosleep,
+			SHIM_REAL(real_clock_nanosleep,
+				  "clock_nanosleep")(c, f, r, m));
 	return ret < 0 ? (int)-ret : 0;
 }
 
@@ -363,7 +371,8 @@ SHIM_EXPORT int clock_nanosleep(clockid_t c, int f, const struct timespec *r,
                                                                            \
 		r_ = shim_run(nr, a_, true);                               \
 		if (r_ == SHIM_NATIVE)                                     \
-			return SHIM_REAL(real_##name, #name)(ver, CALL_##name); \
+			return SHIM_CALL_NATIVE(nr, SHIM_REAL(real_##name, \
+				#name)(ver, CALL_##name));                 \
 		return (int)shim_ret(r_);                                  \
 	}
 

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * syslet run --report: the launcher's side of the trial report.  The shim
+ * leaves one stats file per process image in a private directory
+ * (src/report/layout.h); report_read.c gathers them into processes,
+ * report_json.c writes the JSON (doc/report-schema.md), report_table.c
+ * the strace -c style table, report_file.c the directory and the safe
+ * creation of output files.
+ */
+#ifndef SYSLET_REPORT_H
+#define SYSLET_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../report/layout.h"
+
+#define RP_SCHEMA "syslet-report/1"
+
+/* One process: its stats files (one per exec'd image) summed. */
+struct rp_proc {
+	int pid, ppid;
+	uint64_t proc_start;	/* with pid, names the process */
+	uint64_t start_real_ns; /* its first image's file */
+	uint64_t start_ns, last_ns; /* CLOCK_MONOTONIC */
+	uint64_t block_ns;
+	unsigned int threads;	/* threads that made counted calls */
+	unsigned int nimages;
+	char images[8][SR_NAME_MAX]; /* argv[0] of each image, in order */
+	char comm[16];		     /* of the last image */
+	struct sr_entry *e;	     /* [SR_NR_MAX] */
+};
+
+struct rp_report {
+	struct rp_proc *procs;
+	size_t n;
+	size_t skipped; /* files that were not (yet) valid */
+};
+
+/* report_read.c */
+void rp_entry_add(struct sr_entry *dst, const struct sr_entry *src);
+int rp_add_file(struct rp_report *r, const struct sr_file *f);
+int rp_read_dir(struct rp_report *r, const char *dir);
+void rp_free(struct rp_report *r);
+
+/* report_json.c: @argv the program's; @status waitpid()'s.
+ * rp_json_top() is the common part (schema ... processes), to which a
+ * caller adds its own fields before rp_json_put() writes and frees it. */
+int rp_write_json(const struct rp_report *r, int fd, char **argv,
+		  int status, const uint64_t *observed);
+struct json_object *rp_json_top(const struct rp_report *r);
+int rp_json_put(struct json_object *top, int fd);
+
+/* report_table.c: rows ordered by enum rp_sort, at most @top (0: all). */
+enum rp_sort { RP_BY_BLOCKED, RP_BY_CALLS, RP_BY_WOULD_BLOCK, RP_BY_NAME };
+struct rp_row {
+	int nr;
+	const struct sr_entry *e;
+};
+void rp_sum(const struct rp_report *r, struct sr_entry *sum /* [SR_NR_MAX] */);
+const char *rp_name(int nr, char *buf, size_t len);
+size_t rp_rows(const struct sr_entry *e, struct rp_row *rows, enum rp_sort by);
+void rp_print_table(const struct sr_entry *e, enum rp_sort by, size_t top,
+		    FILE *f);
+void rp_write_table(const struct rp_report *r, FILE *f);
+
+/* report_parse.c: a JSON report from memory, every field checked, its
+ * processes appended to @r.  0, or -1 with a reason in @why.  @src, if
+ * not NULL, gets the report's argv and exit ({"argv":..., "exit":...}). */
+struct json_object;
+#define RP_MAX_FILE (1u << 30) /* json-c takes an int length */
+int rp_parse(struct rp_report *r, const char *buf, size_t len,
+	     struct json_object **src, char *why, size_t whylen);
+/* report_file.c: the same from a file. */
+int rp_load(struct rp_report *r, const char *path, struct json_object **src,
+	    char *why, size_t whylen);
+
+/* report_compare.c: @files the two names, for the heading. */
+int rp_compare(const struct rp_report *a, const struct rp_report *b,
+	       char **files, size_t top, FILE *f);
+
+/* report_png.c: the histograms of the @top calls most blocked, to @fd. */
+int rp_write_png(const struct rp_report *r, int fd, size_t top,
+		 bool log_scale);
+
+/* report_file.c */
+int rp_check_output(const char *path);
+int rp_open_output(const char *path);
+char *rp_make_dir(void);
+void rp_remove_dir(const char *dir);
+
+#endif

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Files of the report: the private directory the shim writes into, the
+ * output files, which are never written through a symbolic link nor into
+ * a file that is not a regular file of ours, and reading a report back.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
+
+/* Before the run: 0, or -errno with a reason the caller prints. */
+int rp_check_output(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (st.st_uid != geteuid())
+		return -EPERM;
+	return 0;
+}
+
+/* A new file (0644), or an existing regular file of ours truncated;
+ * never through a symbolic link.  fd or -errno. */
+int rp_open_output(const char *path)
+{
+	struct stat st;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd >= 0 || errno != EEXIST)
+		return fd >= 0 ? fd : -errno;
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else if (st.st_uid != geteuid())
+		err = EPERM;
+	else if (ftruncate(fd, 0))
+		err = errno;
+	if (err) {
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+char *rp_make_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (asprintf(&dir, "%s/syslet-report.XXXXXX", tmp) < 0)
+		return 0;
+	if (!mkdtemp(dir)) { /* mode 0700 */
+		free(dir);
+		return 0;
+	}
+	return dir;
+}
+
+void rp_remove_dir(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (d) {
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* A JSON report file, read whole and parsed (rp_parse()). */
+int rp_load(struct rp_report *r, const char *path, struct json_object **src,
+	    char *why, size_t whylen)
+{
+	size_t len = 0, cap = 0;
+	char *buf = 0, *nb;
+	struct stat st;
+	ssize_t n = -1;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		snprintf(why, whylen, "is a directory");
+		return -1;
+	}
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 65536;
+			nb = cap <= 2 * (size_t)RP_MAX_FILE ? realloc(buf, cap) : 0;
+			if (!nb) {
+				snprintf(why, whylen, "too large");
+				break;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				snprintf(why, whylen, "%s", strerror(errno));
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	rc = n == 0 && buf ? rp_parse(r, buf, len, src, why, whylen) : -1;
+	free(buf);
+	return rc;
+}

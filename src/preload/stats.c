@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Counting one call into this process's stats file (stats_file.c makes
+ * it).  Per-thread slots, so no lock and no shared cache line on the way:
+ * relaxed atomic adds, which the shared overflow slot needs and which a
+ * signal handler's call on the same thread cannot tear.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "../engine/call.h"
+#include "../engine/internal.h"
+#include "../engine/systab.h"
+#include "shim.h"
+#include "stats.h"
+
+_Static_assert(SL_SYSTAB_MAX <= SR_NR_MAX, "every call has an entry");
+
+bool shim_stats_on;
+extern struct sr_file *shim_stats_map;
+extern unsigned int shim_stats_gen;
+extern uint64_t shim_stats_block_ns;
+
+static __thread struct sr_slot *my_slot;
+static __thread unsigned int my_gen;
+
+/* The calls whose positive result is a byte count. */
+static const bool moves_bytes[SR_NR_MAX] = {
+	[SYS_read] = 1,	     [SYS_write] = 1,	   [SYS_pread64] = 1,
+	[SYS_pwrite64] = 1,  [SYS_readv] = 1,	   [SYS_writev] = 1,
+	[SYS_preadv] = 1,    [SYS_pwritev] = 1,	   [SYS_preadv2] = 1,
+	[SYS_pwritev2] = 1,  [SYS_sendfile] = 1,   [SYS_copy_file_range] = 1,
+	[SYS_splice] = 1,    [SYS_tee] = 1,	   [SYS_recvfrom] = 1,
+	[SYS_sendto] = 1,    [SYS_recvmsg] = 1,	   [SYS_sendmsg] = 1,
+};
+
+uint64_t shim_stats_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no errno on success */
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static struct sr_slot *slot_self(struct sr_file *f)
+{
+	unsigned int gen = __atomic_load_n(&shim_stats_gen, __ATOMIC_RELAXED);
+	uint32_t n;
+
+	if (sl_likely(my_slot && my_gen == gen))
+		return my_slot;
+	n = __atomic_fetch_add(&f->h.slots_used, 1, __ATOMIC_RELAXED);
+	if (n < SR_SLOTS - 1)
+		f->slot[n].tid = (uint64_t)sl_sys0(SYS_gettid);
+	else
+		n = SR_SLOTS - 1; /* shared by every later thread */
+	my_slot = &f->slot[n];
+	my_gen = gen;
+	return my_slot;
+}
+
+static inline void add(uint64_t *p, uint64_t v)
+{
+	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+}
+
+void shim_stats_count(int nr, int route, uint64_t t0, long ret)
+{
+	struct sr_file *f = shim_stats_map;
+	uint64_t t1 = shim_stats_now(), ns = t1 - t0;
+	struct sr_entry *e;
+	struct sr_slot *s;
+
+	if (!f || nr < 0 || nr >= SR_NR_MAX || !shim_stats_on)
+		return;
+	s = slot_self(f);
+	e = &s->e[nr];
+	add(&e->calls, 1);
+	add(&e->routes[route], 1);
+	add(&e->hist[sr_bucket(ns)], 1);
+	if (route == SR_HELPER || ns > shim_stats_block_ns) {
+		add(&e->would_block, 1);
+		add(&e->blocked_ns, ns);
+	}
+	if (ret > 0 && moves_bytes[nr])
+		add(&e->bytes, (uint64_t)ret);
+	__atomic_store_n(&s->last_ns, t1, __ATOMIC_RELAXED);
+}
+
+long shim_stats_run(int nr, long *args, bool restart)
+{
+	uint64_t t0 = shim_stats_now();
+	uint8_t outcome = SL_CALL_NATIVE;
+	long r = shim_route(nr, args, restart, &outcome);
+
+	/* A native answer is counted by the wrapper, around the C library's
+	 * own call (SHIM_CALL_NATIVE). */
+	if (r != SHIM_NATIVE)
+		shim_stats_count(nr,
+				 outcome == SL_CALL_HELPER ? SR_HELPER
+							   : SR_INLINE,
+				 t0, r);
+	return r;
+}

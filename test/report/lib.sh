@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=sh
+# Shared by the report tests: 'syslet run --report' on test/report/workload
+# (whose calls are known exactly), and python3 to look at the JSON.
+# Sourced; sets $syslet, $workload, $tmp (removed on exit) and check(),
+# which runs a python3 snippet with the report parsed as r.
+set -u
+top=${abs_top_builddir:-$(pwd)}
+syslet=$top/syslet
+workload=$top/test/report/workload
+[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
+[ -x "$workload" ] || { echo "no program $workload" >&2; exit 99; }
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/syslet-report-test.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 99' HUP INT TERM
+
+# check FILE 'python statements using r (the report) and procs': exits 1
+# with the failed assertion shown.
+check() {
+	python3 - "$1" "$2" <<'PY' || { echo "FAIL: $2"; exit 1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+procs = r["processes"]
+def one(p, name):
+    return p["syscalls"].get(name, {"calls": 0, "routes": {}, "would_block": 0, "bytes": 0, "blocked_ns": 0})
+exec(sys.argv[2])
+PY
+}
+
+# make_reports: $tmp/a.json (workload pipe 3 5, one process) and
+# $tmp/b.json (workload tree 2 4, two processes), for 'syslet report'.
+make_reports() {
+	"$syslet" run --report "$tmp/a.json" -- "$workload" pipe 3 5 \
+		>/dev/null 2>&1 || { echo "FAIL: run a"; exit 1; }
+	"$syslet" run --report "$tmp/b.json" -- "$workload" tree 2 4 \
+		>/dev/null 2>&1 || { echo "FAIL: run b"; exit 1; }
+}
+
+# table_rows FILE: the strace -c style tables in FILE as python lists of
+# (name, seconds, calls, would-block, inline, helper, native), one list
+# per table, the total last; used by the snippets below.
+TABLE_PY='
+def tables(path):
+    out, cur = [], None
+    for l in open(path).read().splitlines():
+        f = l.split()
+        if l.startswith("% block"):
+            cur = []
+            out.append(cur)
+        elif cur is not None and len(f) == 8 and not l.startswith("-"):
+            cur.append((f[7], f[1], int(f[2]), int(f[3]), int(f[4]), int(f[5]), int(f[6])))
+    return out
+def sums(procs):
+    s = {}
+    for p in procs:
+        for n, c in p["syscalls"].items():
+            t = s.setdefault(n, [0, 0, 0, 0, 0])
+            for i, v in enumerate((c["blocked_ns"], c["calls"], c["would_block"],
+                                   c["routes"]["inline"], c["routes"]["helper"])):
+                t[i] += v
+    return s
+def expect_row(name, t, native=0):
+    return (name, "%.6f" % (t[0] / 1e9), t[1], t[2], t[3], t[4], native)
+'
+
+# need_foreign: the test runs uninstrumented programs (sort, cat) under the
+# shim, which a sanitizer build's shim cannot load into: skip (77) there.
+need_foreign() {
+	if nm -D --undefined-only "$top/.libs/libsyslet-preload.so" 2>/dev/null |
+		grep ' __[at]san_' >/dev/null; then
+		echo "SKIP: runs uninstrumented programs; the shim has sanitizers"
+		exit 77
+	fi
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A workload whose counted calls are known exactly, for the report tests
+ * (the scripts beside it).  Only read() (and waitpid()) go through the
+ * shim's wrappers: the rest is raw syscall(2), so nothing else shows.
+ *
+ *   workload pipe N M    N reads of a pipe that block (a thread writes
+ *                        once the reader waits in read), then M reads
+ *                        that find their data there; 8 bytes each
+ *   workload tree N M    fork; the child execs "workload pipe N M"; the
+ *                        parent waits; prints "child PID" on stdout
+ *   workload kill SIG M  M reads that do not block, then SIG to itself
+ *   workload daemon M    fork; the child makes M reads that do not block,
+ *                        then lives on for 10 s; the parent prints
+ *                        "daemon PID" once the reads are done, and exits
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int pfd[2];
+static long blocking;
+static volatile long reader_tid;
+static long started; /* blocking reads the reader has begun */
+
+static void die(const char *what)
+{
+	fprintf(stderr, "workload: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (syscall(SYS_nanosleep, &ts, &ts) && errno == EINTR)
+		;
+}
+
+/* The reader's wait: in read() natively, in a futex under the shim. */
+static int reader_waits(void)
+{
+	char path[64], buf[64] = { 0 };
+	long fd, n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/stat", reader_tid);
+	fd = syscall(SYS_openat, -100, path, 0);
+	if (fd < 0)
+		return 0;
+	n = syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+	syscall(SYS_close, fd);
+	return n > 0 && strstr(buf, ") S ");
+}
+
+static void *writer(void *arg)
+{
+	long i;
+
+	(void)arg;
+	for (i = 0; i < blocking; i++) {
+		/* Waiting in read i, not still waking from read i - 1. */
+		do
+			msleep(5);
+		while (__atomic_load_n(&started, __ATOMIC_ACQUIRE) <= i ||
+		       !reader_waits());
+		msleep(5); /* well past the non-blocking try */
+		if (syscall(SYS_write, pfd[1], "8 bytes.", 8) != 8)
+			die("write");
+	}
+	return 0;
+}
+
+static int do_pipe(long n, long m)
+{
+	pthread_t t;
+	char buf[8];
+	long i;
+
+	if (syscall(SYS_pipe2, pfd, 0))
+		die("pipe");
+	reader_tid = syscall(SYS_gettid);
+	blocking = n;
+	if (pthread_create(&t, 0, writer, 0))
+		die("pthread_create");
+	for (i = 0; i < n; i++) {
+		__atomic_store_n(&started, i + 1, __ATOMIC_RELEASE);
+		if (read(pfd[0], buf, 8) != 8)
+			die("blocking read");
+	}
+	pthread_join(t, 0);
+	for (i = 0; i < m; i++) {
+		if (syscall(SYS_write, pfd[1], "8 bytes.", 8) != 8)
+			die("write");
+		if (read(pfd[0], buf, 8) != 8)
+			die("read");
+	}
+	return 0;
+}
+
+static int do_tree(char *self, char *n, char *m)
+{
+	char *args[] = { self, "pipe", n, m, 0 };
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		execv(self, args);
+		_exit(127);
+	}
+	printf("child %d\n", (int)pid);
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int do_kill(int sig, long m)
+{
+	do_pipe(0, m);
+	syscall(SYS_kill, syscall(SYS_getpid), sig);
+	msleep(1000);
+	return 3; /* not reached */
+}
+
+static int do_daemon(long m)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (syscall(SYS_pipe2, ready, 0))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		do_pipe(0, m);
+		syscall(SYS_write, ready[1], "r", 1);
+		msleep(10000);
+		_exit(0);
+	}
+	if (syscall(SYS_read, ready[0], &c, 1) != 1)
+		die("read");
+	printf("daemon %d\n", (int)pid);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, 0, _IONBF, 0);
+	if (argc == 4 && !strcmp(argv[1], "pipe"))
+		return do_pipe(atol(argv[2]), atol(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "tree"))
+		return do_tree(argv[0], argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "kill"))
+		return do_kill(atoi(argv[2]), atol(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "daemon"))
+		return do_daemon(atol(argv[2]));
+	fprintf(stderr, "usage: workload pipe|tree N M | kill SIG M | daemon M\n");
+	return 2;
+}
