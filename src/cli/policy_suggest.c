@@ -5,11 +5,12 @@
  * non-blocking try is then pure cost), calls that never blocked stay on
  * the calling thread (a helper, or even the try, only costs them), calls
  * the backstop caught are trapped, the rest keep trying without blocking
- * first.  Every rule says which figures chose it.  The result is parsed
+ * first, or stay inline if they have no form to try.  Every rule says which figures chose it.  The result is parsed
  * back before it is printed, so it always passes 'syslet policy check'.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,8 @@ struct rule {
 	char why[160];
 };
 
-static int choose(const struct sr_entry *e, char *why, size_t len)
+/* @try: the call has a non-blocking form to try first. */
+static int choose(const struct sr_entry *e, bool try, char *why, size_t len)
 {
 	double share = (double)e->would_block / (double)e->calls;
 	unsigned long long mean =
@@ -48,7 +50,12 @@ static int choose(const struct sr_entry *e, char *why, size_t len)
 		return SP_NATIVE;
 	if (share >= HELPER_SHARE && mean >= HELPER_MEAN_NS)
 		return SP_HELPER;
-	return SP_NOWAIT;
+	/*
+	 * Without a non-blocking form, "nowait" is a helper every time: for
+	 * a call that rarely blocks, the hand-offs cost more than the rare
+	 * wait (sqlite's journal unlinkat: 1.3x slower routed).
+	 */
+	return try ? SP_NOWAIT : SP_NATIVE;
 }
 
 /* The rules, in system call order; returns how many. */
@@ -70,7 +77,8 @@ static size_t suggest(const struct sr_entry *sum, unsigned long long min,
 				 (unsigned long long)sum[nr].calls);
 			r->route = sp_default_route(nr);
 		} else {
-			r->route = choose(&sum[nr], r->why, sizeof(r->why));
+			r->route = choose(&sum[nr], s->nb > SL_NB_BLOCKS,
+					  r->why, sizeof(r->why));
 		}
 		r->nr = nr;
 		p->route[nr] = (uint8_t)r->route;
