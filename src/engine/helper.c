@@ -168,6 +168,17 @@ static void unlink_helper_locked(struct syslet_ctx *ctx, struct sl_helper *h)
  * can be started: @req has then been released and the caller runs the
  * chain itself.
  */
+/*
+ * A thread waiting in sl_call() for its one call (the preload layer) must
+ * not queue behind helpers that may each block for ever: the 65th reader
+ * of a thread-per-connection server would never see its data.  It makes
+ * the call itself instead.  Chains submitted through the API do queue.
+ */
+static bool may_queue(const struct sl_req *req)
+{
+	return req->head != &req->call_atom;
+}
+
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req)
 {
 	struct sl_helper *h;
@@ -182,6 +193,10 @@ int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req)
 		return 0;
 	}
 	if (ctx->nhelpers >= ctx->params.max_helpers) {
+		if (!may_queue(req)) {
+			rc = 0; /* no warning: the bound is the policy's */
+			goto fail;
+		}
 		pend_push_locked(ctx, req);
 		sl_ctx_unlock(ctx);
 		return 0;
@@ -208,7 +223,7 @@ int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req)
 	ctx->nhelpers--;
 	unlink_helper_locked(ctx, h);
 	free(h);
-	if (ctx->nhelpers) {
+	if (ctx->nhelpers && may_queue(req)) {
 		pend_push_locked(ctx, req); /* a running helper gets to it */
 		sl_ctx_unlock(ctx);
 		return 0;
@@ -217,7 +232,8 @@ fail:
 	sl_hash_del_locked(ctx, req);
 	sl_req_release_locked(ctx, req);
 	sl_ctx_unlock(ctx);
-	sl_warn_once("cannot start a helper thread", -rc);
+	if (rc)
+		sl_warn_once("cannot start a helper thread", -rc);
 	return -EAGAIN;
 }
 

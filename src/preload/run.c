@@ -25,7 +25,7 @@ static struct syslet_ctx *get_ctx(void)
 	struct syslet_ctx *ctx = __atomic_load_n(&shim_ctx, __ATOMIC_ACQUIRE);
 	struct syslet_params p;
 	const char *sig;
-	int rc;
+	int saved = errno;
 
 	if (ctx || ctx_failed)
 		return ctx;
@@ -34,10 +34,17 @@ static struct syslet_ctx *get_ctx(void)
 		syslet_params_init(&p);
 		shim_policy_params(&p); /* helper bounds */
 		sig = getenv("SYSLET_CANCEL_SIGNAL");
-		if (sig && *sig)
-			p.cancel_signal = atoi(sig);
-		rc = sl_ctx_create(&p, false, &ctx);
-		if (rc) {
+		if (sig && *sig) {
+			char *end;
+			long v = strtol(sig, &end, 10);
+
+			/* Not a number: say so, rather than use signal 0. */
+			p.cancel_signal = *end || v <= 0 || v > 64 ? -1 : (int)v;
+		}
+		if (p.cancel_signal < 0) {
+			ctx_failed = true;
+			shim_warn("SYSLET_CANCEL_SIGNAL is not a signal number");
+		} else if (sl_ctx_create(&p, false, &ctx)) {
 			ctx_failed = true;
 			shim_warn("cannot create the helper pool");
 		} else {
@@ -45,6 +52,7 @@ static struct syslet_ctx *get_ctx(void)
 		}
 	}
 	pthread_mutex_unlock(&ctx_lock);
+	errno = saved; /* strtol() may have set it */
 	return shim_ctx;
 }
 
