@@ -40,6 +40,22 @@ suggest "$tmp/always.json" "$tmp/never.json"
 grep -q '^read .*# 50 calls, 25 would block' "$tmp/p" ||
 	{ echo "FAIL: two reports not summed"; cat "$tmp/p"; exit 1; }
 
+# A call that only waits (poll) stays inline however often it blocked: a
+# helper cannot shorten its caller's wait.  The report is the blocking
+# one with its read entry renamed.
+python3 - "$tmp/always.json" "$tmp/poll.json" <<'PY' || exit 99
+import json, sys
+r = json.load(open(sys.argv[1]))
+for p in r["processes"]:
+    e = p["syscalls"].pop("read")
+    e["nr"] = 7
+    p["syscalls"]["poll"] = e
+json.dump(r, open(sys.argv[2], "w"))
+PY
+suggest "$tmp/poll.json"
+[ "$(sed -n 's/^poll  *\([a-z]*\).*wait by nature.*/\1/p' "$tmp/p")" = inline ] ||
+	{ echo "FAIL: poll that blocked is not inline"; cat "$tmp/p"; exit 1; }
+
 # The suggested policy is the one a run uses: inline reads leave no helper.
 suggest "$tmp/never.json"
 "$syslet" run --policy "$tmp/p" --report "$tmp/again.json" -- \
