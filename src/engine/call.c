@@ -215,7 +215,7 @@ static long interrupted(struct sl_call *c, const struct sl_rw *rw)
 static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		       const struct sl_sysent *e)
 {
-	struct sl_req *req, *outer_req = 0;
+	struct sl_req *req;
 	struct sl_rw rw = { 0 };
 	long ret = 0;
 	int i, rc, saved = errno;
@@ -261,10 +261,8 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	if (rc)
 		return run_home(c, &rw);
 	c->outcome = SL_CALL_HELPER;
-	if (c->reqp) {
-		outer_req = *c->reqp;
+	if (c->reqp) /* never nested: sl_call() runs a handler's call natively */
 		*c->reqp = req;
-	}
 
 	wait_publish(req, c->restart);
 	rc = -EINTR; /* a signal between the try and the publishing */
@@ -292,7 +290,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		pipe_signal(c, ret);
 	}
 	if (c->reqp)
-		*c->reqp = outer_req;
+		*c->reqp = 0;
 	sl_ctx_lock(ctx);
 	sl_req_release_locked(ctx, req);
 	sl_ctx_unlock(ctx);

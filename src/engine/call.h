@@ -48,8 +48,9 @@ void sl_call_kick(struct sl_req *req);
 
 /*
  * For the program's signal handlers, on the thread they interrupt; both
- * async-signal-safe.  sl_call_waiting(): the thread waits in sl_call() for
- * a helper.  sl_call_signal(): a handler is about to run.  Unless the kernel
+ * async-signal-safe.  sl_call_waiting(): the thread is inside sl_call(),
+ * before or while it waits for a helper.  sl_call_signal(): a handler is
+ * about to run.  Unless the kernel
  * will restart the wait (@sa_restart, and a call that restarts), the
  * helper's call is stopped and waited for first, so that the handler runs,
  * as natively, once the call can no longer take what the handler does (a
