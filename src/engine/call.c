@@ -148,21 +148,19 @@ void sl_call_kick(struct sl_req *req)
 		sl_futex_wake(&req->done, 1);
 }
 
-/* A helper's write to a broken pipe raised SIGPIPE on the helper, where it
- * is blocked: raise it where the native call would have, on the caller. */
-static void pipe_signal(const struct sl_call *c, long ret)
+bool sl_raises_sigpipe(int nr, const long *args, long ret)
 {
 	long flags = 0;
 
 	if (ret != -EPIPE)
-		return;
-	switch (c->nr) {
+		return false;
+	switch (nr) {
 	case SYS_sendto:
-		flags = c->args[3];
+		flags = args[3];
 		break;
 	case SYS_sendmsg:
 	case SYS_sendmmsg:
-		flags = c->args[c->nr == SYS_sendmsg ? 2 : 3];
+		flags = args[nr == SYS_sendmsg ? 2 : 3];
 		break;
 	case SYS_write:
 	case SYS_pwrite64:
@@ -175,11 +173,18 @@ static void pipe_signal(const struct sl_call *c, long ret)
 	case SYS_tee:
 		break;
 	default:
-		return;
+		return false;
 	}
-	if (flags & MSG_NOSIGNAL)
-		return;
-	sl_sys3(SYS_tgkill, sl_sys0(SYS_getpid), sl_sys0(SYS_gettid), SIGPIPE);
+	return !(flags & MSG_NOSIGNAL);
+}
+
+/* A helper's write to a broken pipe raised SIGPIPE on the helper, where it
+ * is blocked: raise it where the native call would have, on the caller. */
+static void pipe_signal(const struct sl_call *c, long ret)
+{
+	if (sl_raises_sigpipe(c->nr, c->args, ret))
+		sl_sys3(SYS_tgkill, sl_sys0(SYS_getpid), sl_sys0(SYS_gettid),
+			SIGPIPE);
 }
 
 /*

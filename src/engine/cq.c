@@ -64,6 +64,8 @@ void sl_req_release_locked(struct syslet_ctx *ctx, struct sl_req *req)
 	struct sl_req **list = req->spare ? &ctx->spares : &ctx->free_reqs;
 
 	req->state = SL_REQ_FREE;
+	req->on_done = 0;
+	req->owner = 0;
 	req->next = *list;
 	*list = req;
 	__atomic_store_n(&ctx->inflight, ctx->inflight - 1, __ATOMIC_RELAXED);
@@ -94,7 +96,10 @@ void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req)
 {
 	sl_hash_del_locked(ctx, req);
 	req->helper = 0;
-	if (req->sflags & SYSLET_SUBMIT_WAIT) {
+	if (req->on_done) {
+		req->state = SL_REQ_DONE;
+		req->on_done(ctx, req);
+	} else if (req->sflags & SYSLET_SUBMIT_WAIT) {
 		req->state = SL_REQ_DONE;
 		if (__atomic_exchange_n(&req->done, SL_DONE_YES,
 					__ATOMIC_ACQ_REL) == SL_DONE_SLEEPING)

@@ -172,8 +172,10 @@ static void child_reset(struct syslet_ctx *c)
 			if (r->cur)
 				sl_store(r->cur, r->result);
 			if (r->sflags & SYSLET_SUBMIT_WAIT) {
+				/* Its waiter (or trapped caller) is gone too. */
 				sl_hash_del_locked(c, r);
 				r->state = SL_REQ_FREE;
+				r->on_done = 0;
 			} else {
 				sl_complete_locked(c, r);
 			}

@@ -176,6 +176,10 @@ static void unlink_helper_locked(struct syslet_ctx *ctx, struct sl_helper *h)
  */
 static bool may_queue(const struct sl_req *req)
 {
+	/* A trapped write with part of it done cannot go back to the
+	 * caller: it waits for a helper (trap.c). */
+	if (req->on_done)
+		return req->rw.op != SL_RW_NONE;
 	return req->head != &req->call_atom;
 }
 
