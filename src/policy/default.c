@@ -8,6 +8,8 @@
  */
 #include <sys/syscall.h>
 
+#include <syslet.h>
+
 #include "policy.h"
 
 static const struct {
@@ -73,4 +75,28 @@ void sp_policy_default(struct sp_policy *p)
 		p->value[i] = sp_setting_default(i);
 	p->rules = 0;
 	p->settings = 0;
+}
+
+/*
+ * Never trapped by the backstop: what its listener needs from the C
+ * library (threads, memory), which it could not wait for itself.
+ */
+static const short never_trap[] = {
+	SYS_mmap,	SYS_munmap,	 SYS_mprotect,	       SYS_mremap,
+	SYS_madvise,	SYS_brk,	 SYS_sched_setaffinity, SYS_sched_getaffinity,
+	SYS_prctl,	SYS_ioctl,	 SYS_pidfd_open,       SYS_pidfd_getfd,
+	SYS_getrandom,	SYS_membarrier,
+};
+
+bool sp_trappable(int nr)
+{
+	unsigned int i;
+
+	if (nr < 0 || nr >= SL_SYSTAB_MAX || !sl_sys(nr) ||
+	    sl_sys(nr)->cls == SYSLET_CLASS_CALLER)
+		return false;
+	for (i = 0; i < sizeof(never_trap) / sizeof(never_trap[0]); i++)
+		if (never_trap[i] == nr)
+			return false;
+	return true;
 }

@@ -210,7 +210,15 @@ static void rule(struct sp_parser *ps, int n, const struct tok *t)
 	}
 	ps->rule_line[nr] = ps->line;
 	ps->rule_col[nr] = t[1].col;
-	if (route > SP_NATIVE && sl_sys(nr)->cls != SYSLET_CLASS_ANY) {
+	if (route == SP_TRAP && sl_sys(nr)->cls != SYSLET_CLASS_CALLER &&
+	    !sp_trappable(nr)) {
+		fail(ps, ps->line, t[1].col,
+		     "contradiction: the backstop cannot trap %s, which the shim itself needs",
+		     sl_sys(nr)->name);
+		bad = 1;
+	} else if (route > SP_NATIVE && sl_sys(nr)->cls != SYSLET_CLASS_ANY &&
+		   !(route == SP_TRAP &&
+		     sl_sys(nr)->cls == SYSLET_CLASS_EMULATED)) {
 		fail(ps, ps->line, t[1].col,
 		     "contradiction: %s never leaves the calling thread (class %s): only inline is possible",
 		     sl_sys(nr)->name,

@@ -11,6 +11,7 @@
 #ifndef SP_POLICY_H
 #define SP_POLICY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,8 +22,9 @@
 #define SP_NOWAIT 1 /* try without blocking, else a helper */
 #define SP_HELPER 2 /* always a helper */
 /*
- * Left to the seccomp backstop.  The backstop is not built yet: until it
- * is, the shim routes a trap call as SP_NOWAIT.
+ * Left to the seccomp backstop (src/seccomp/): the shim lets the C
+ * library make the call, and the filter catches it, also where the shim
+ * does not see it.  Without the backstop, routed as SP_NOWAIT.
  */
 #define SP_TRAP 3
 #define SP_NROUTES 4
@@ -60,6 +62,9 @@ int sp_default_route(int nr);
 const char *sp_route_name(int route);
 /* The built-in policy: default routes and settings. */
 void sp_policy_default(struct sp_policy *p);
+/* May the backstop trap @nr?  Not a call of class caller, nor one the
+ * shim itself needs (mmap...). */
+bool sp_trappable(int nr);
 
 /* parse.c */
 /*

@@ -8,6 +8,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,48 @@ static size_t patch(struct sock_filter *p, size_t n, const uintptr_t *gates,
 	return allow + 1;
 }
 
+static bool in_set(const int *trap, size_t ntrap, int nr)
+{
+	size_t i;
+
+	for (i = 0; i < ntrap; i++)
+		if (trap[i] == nr)
+			return true;
+	return false;
+}
+
+/* The calls that would close or replace descriptor @fd (see filter.h). */
+static int guard_rules(scmp_filter_ctx ctx, const int *trap, size_t ntrap,
+		       int fd)
+{
+	int rc = 0;
+
+	if (!in_set(trap, ntrap, SCMP_SYS(close)))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(close), 1,
+				      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
+	if (!rc && !in_set(trap, ntrap, SCMP_SYS(close_range)))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+				      SCMP_SYS(close_range), 2,
+				      SCMP_A0(SCMP_CMP_LE, (scmp_datum_t)fd),
+				      SCMP_A1(SCMP_CMP_GE, (scmp_datum_t)fd));
+	if (!rc && !in_set(trap, ntrap, SCMP_SYS(dup2)))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(dup2), 1,
+				      SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fd));
+	if (!rc && !in_set(trap, ntrap, SCMP_SYS(dup3)))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(dup3), 1,
+				      SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fd));
+	return rc;
+}
+
 int ss_filter_build(const int *trap, size_t ntrap, const uintptr_t *gates,
 		    size_t ngates, struct ss_filter *out)
+{
+	return ss_filter_build_guarded(trap, ntrap, -1, gates, ngates, out);
+}
+
+int ss_filter_build_guarded(const int *trap, size_t ntrap, int guard,
+			    const uintptr_t *gates, size_t ngates,
+			    struct ss_filter *out)
 {
 	struct sock_filter *insns = 0;
 	scmp_filter_ctx ctx;
@@ -126,6 +167,8 @@ int ss_filter_build(const int *trap, size_t ntrap, const uintptr_t *gates,
 		rc = trap[i] < 0 ? -EINVAL
 				 : seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
 						    trap[i], 0);
+	if (!rc && guard >= 0)
+		rc = guard_rules(ctx, trap, ntrap, guard);
 	if (!rc)
 		rc = export_bpf(ctx, &insns, &n);
 	seccomp_release(ctx);

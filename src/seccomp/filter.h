@@ -30,6 +30,14 @@ struct ss_filter {
  */
 int ss_filter_build(const int *trap, size_t ntrap, const uintptr_t *gates,
 		    size_t ngates, struct ss_filter *out);
+/*
+ * The same, and also notify close(@guard), a close_range() that covers it
+ * and dup2()/dup3() onto it: the listener keeps its descriptor @guard from
+ * programs that close every descriptor (listener.c).
+ */
+int ss_filter_build_guarded(const int *trap, size_t ntrap, int guard,
+			    const uintptr_t *gates, size_t ngates,
+			    struct ss_filter *out);
 void ss_filter_free(struct ss_filter *f);
 
 /* ss_filter_load() flags */

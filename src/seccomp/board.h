@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The board: one page shared by every process of a tree under the
+ * backstop and its keeper (a memfd, inherited by fork(), borrowed from the
+ * keeper after exec), on which each process's listener says whether it is
+ * waiting for notifications.  The keeper takes a notification only when no
+ * live listener waits: then nobody else would (an exec'ed image before its
+ * shim is up, a program without the shim), and a call that no one takes
+ * would hang.  Prefix ss_.
+ */
+#ifndef SS_BOARD_H
+#define SS_BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SS_BOARD_SLOTS 340
+
+struct ss_board {
+	struct {
+		int32_t pid;  /* 0: free */
+		int32_t tid;  /* the listener thread */
+		int32_t spare;
+	} e[SS_BOARD_SLOTS];
+};
+
+/* A new board: its memfd (close-on-exec) and mapping, or -errno. */
+int ss_board_create(struct ss_board **b);
+/* Map the board of memfd @fd.  Returns 0 or -errno. */
+int ss_board_map(int fd, struct ss_board **b);
+/* Sign in listener thread @tid of process @pid (in a dead listener's
+ * place if need be).  Returns its entry, or -ENOSPC if the board is full.
+ * ss_board_retid(): the listener thread takes over the entry its creator
+ * signed in under its own TID, so that no call finds no listener. */
+int ss_board_join(struct ss_board *b, pid_t pid, pid_t tid);
+void ss_board_retid(struct ss_board *b, int entry, pid_t tid);
+/* Does some listener live? */
+bool ss_board_listening(const struct ss_board *b);
+
+#endif

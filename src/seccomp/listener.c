@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The backstop's listener; see listener.h and doc/backstop.md.
+ *
+ * The filter is loaded with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, so a
+ * call received here is ours until we reply: a signal cannot withdraw it
+ * and leave a helper's result with nowhere to go.  The watcher (watch.c)
+ * ends a blocked call when a signal comes.  Every system call made here
+ * goes through the engine's gate, which the filter lets through.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/close_range.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "../engine/internal.h"
+#include "board.h"
+#include "listener.h"
+#include "slot.h"
+
+struct ss_slot ss_slots[SS_SLOTS];
+static struct ss_board *board;
+static int lfd = -1;
+static int board_entry = -1;
+static uint32_t named; /* futex: the thread is up and has its name */
+static pid_t my_pid;
+static struct ss_listener_ops ops;
+
+int ss_listener_fd(void)
+{
+	return __atomic_load_n(&lfd, __ATOMIC_ACQUIRE);
+}
+
+static long ioc(unsigned long cmd, void *arg)
+{
+	return sl_sys3(SYS_ioctl, ss_listener_fd(), cmd, arg);
+}
+
+long ss_reply(uint64_t id, long val, bool cont)
+{
+	struct seccomp_notif_resp r = { .id = id };
+
+	if (cont)
+		r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else if (val < 0 && val > -4096)
+		r.error = (int)val;
+	else
+		r.val = val;
+	return ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
+}
+
+static struct ss_slot *find(pid_t tid)
+{
+	unsigned int i;
+
+	for (i = 0; i < SS_SLOTS; i++)
+		if (__atomic_load_n(&ss_slots[i].tid, __ATOMIC_ACQUIRE) == tid)
+			return &ss_slots[i];
+	return 0;
+}
+
+static struct ss_slot *take(pid_t tid)
+{
+	unsigned int i, h = (unsigned int)tid % SS_SLOTS;
+
+	for (i = 0; i < SS_SLOTS; i++) {
+		struct ss_slot *s = &ss_slots[(h + i) % SS_SLOTS];
+		int32_t z = 0;
+
+		if (__atomic_compare_exchange_n(&s->tid, &z, tid, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return s;
+	}
+	return 0;
+}
+
+void ss_slot_drop(struct ss_slot *s)
+{
+	__atomic_store_n(&s->state, S_FREE, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->tid, 0, __ATOMIC_RELEASE);
+}
+
+static bool cas(struct ss_slot *s, uint32_t *from, uint32_t to)
+{
+	return __atomic_compare_exchange_n(&s->state, from, to, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/* The call of @s ended with @r: reply, or hand @r to its claimer. */
+static void settle(struct ss_slot *s, long r)
+{
+	uint32_t st = S_RUN;
+
+	s->result = r;
+	if (!cas(s, &st, S_SENDING)) {
+		/* CLAIMED: pthread_cancel() or the watcher waits for it. */
+		__atomic_store_n(&s->fin, 1, __ATOMIC_RELEASE);
+		sl_futex_wake(&s->fin, 1);
+		return;
+	}
+	if (ops.count && r != SS_NOTDONE)
+		ops.count(s->nr, s->t0, r);
+	/* Nothing done: the caller makes the call itself. */
+	ss_reply(s->id, r, r == SS_NOTDONE);
+	/* A write that failed with EPIPE raises SIGPIPE where it was made. */
+	if (sl_raises_sigpipe(s->nr, s->args, r))
+		sl_sys3(SYS_tgkill, my_pid, s->tid, SIGPIPE);
+	ss_slot_drop(s);
+}
+
+/* A helper finished (or a canceller stopped) a trapped call; under the
+ * context lock. */
+static void helper_done(struct syslet_ctx *ctx, struct sl_req *req)
+{
+	struct ss_slot *s = req->owner;
+	long r = req->result;
+
+	if (req->cancel && r == -ECANCELED)
+		r = SS_NOTDONE;
+	__atomic_store_n(&s->req, 0, __ATOMIC_RELEASE);
+	sl_req_release_locked(ctx, req);
+	ss_watch_done();
+	settle(s, r);
+}
+
+/* Stop @s's helper, if it has one: the lock orders this with dispatch. */
+static void cancel_helper(struct ss_slot *s)
+{
+	struct syslet_ctx *ctx = __atomic_load_n(&s->ctx, __ATOMIC_ACQUIRE);
+	struct sl_req *req;
+
+	if (!ctx)
+		return;
+	sl_ctx_lock(ctx);
+	req = s->req;
+	if (req && req->owner == s &&
+	    (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING))
+		sl_cancel_req_locked(ctx, req);
+	sl_ctx_unlock(ctx);
+}
+
+/* Make the call of @s: try without blocking, else give it to a helper. */
+static void run(struct ss_slot *s)
+{
+	const struct sl_sysent *e = sl_sys(s->nr);
+	struct syslet_ctx *ctx;
+	struct sl_rw rw = { 0 };
+	uint32_t st = S_RUN;
+	long r;
+
+	if (!sl_nowait(s->nr, e, s->args, &rw, &r)) {
+		settle(s, r);
+		return;
+	}
+	ctx = ops.ctx ? ops.ctx() : 0;
+	__atomic_store_n(&s->ctx, ctx, __ATOMIC_RELEASE);
+	if (ctx && !sl_trap_dispatch(ctx, s->nr, s->args, &rw, helper_done, s,
+				     &s->req)) {
+		/* Counted before the helper can end it (helper_done()). */
+		ss_watch_add(s);
+		/* A claim that came before the request could be seen. */
+		if (__atomic_load_n(&s->state, __ATOMIC_SEQ_CST) == S_CLAIMED)
+			cancel_helper(s);
+		return;
+	}
+	if (rw.op == SL_RW_NONE) {
+		/* No helper: the caller makes the call itself. */
+		if (cas(s, &st, S_SENDING)) {
+			ss_reply(s->id, 0, true);
+			ss_slot_drop(s);
+		} else {
+			settle(s, SS_NOTDONE);
+		}
+		return;
+	}
+	/* Part done and no helper: finish it here (doc/backstop.md). */
+	settle(s, sl_finish_blocking(s->nr, s->args, &rw,
+				     (const volatile int *)&s->fin));
+}
+
+/*
+ * Calls that would close or replace our descriptor (the filter's guard):
+ * answered as if they had, leaving it open.  Returns true if @n was one.
+ */
+static bool guarded(const struct seccomp_notif *n)
+{
+	unsigned long a0 = n->data.args[0], a1 = n->data.args[1];
+	int fd = ss_listener_fd();
+	long r = 0, nfd;
+
+	switch (n->data.nr) {
+	case SYS_close:
+		if (a0 != (unsigned long)fd)
+			return false;
+		break;
+	case SYS_close_range:
+		if ((unsigned int)a0 > (unsigned int)fd ||
+		    (unsigned int)a1 < (unsigned int)fd)
+			return false;
+		/* Unsharing leaves our table (the old one) alone. */
+		if (n->data.args[2] & CLOSE_RANGE_UNSHARE) {
+			ss_reply(n->id, 0, true);
+			return true;
+		}
+		if ((unsigned int)a0 < (unsigned int)fd)
+			r = sl_sys3(SYS_close_range, a0, fd - 1, n->data.args[2]);
+		if (!r && (unsigned int)a1 > (unsigned int)fd)
+			r = sl_sys3(SYS_close_range, fd + 1, a1, n->data.args[2]);
+		break;
+	case SYS_dup2:
+	case SYS_dup3:
+		if (a1 != (unsigned long)fd || a0 == a1)
+			return false;
+		/* Out of the way, then let the program have the number. */
+		nfd = sl_sys3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd + 1);
+		if (nfd >= 0)
+			__atomic_store_n(&lfd, (int)nfd, __ATOMIC_RELEASE);
+		ss_reply(n->id, 0, true);
+		return true;
+	default:
+		return false;
+	}
+	ss_reply(n->id, r, false);
+	return true;
+}
+
+static void handle(const struct seccomp_notif *n)
+{
+	const struct sl_sysent *e = sl_sys((int)n->data.nr);
+	pid_t tid = (pid_t)n->pid;
+	struct ss_slot *s;
+	int nr = (int)n->data.nr, i;
+
+	/* Another process's call (a fork or spawn child): made there. */
+	if (!tid || n->data.arch != AUDIT_ARCH_X86_64 ||
+	    sl_sys3(SYS_tgkill, my_pid, tid, 0)) {
+		ss_reply(n->id, 0, true);
+		return;
+	}
+	if (guarded(n))
+		return;
+	/* Identity is the caller's, never the listener's. */
+	if (nr == SYS_gettid || nr == SYS_getpid || nr == SYS_getppid) {
+		ss_reply(n->id,
+			 nr == SYS_gettid   ? tid
+			 : nr == SYS_getpid ? my_pid
+					    : sl_sys0(SYS_getppid),
+			 false);
+		return;
+	}
+	/* Calls that act on their own thread are made there. */
+	if (!e || e->cls != SYSLET_CLASS_ANY ||
+	    sl_thread_bound(nr, (const long *)n->data.args, 0) ||
+	    find(tid) || !(s = take(tid))) {
+		ss_reply(n->id, 0, true);
+		return;
+	}
+	s->id = n->id;
+	s->nr = nr;
+	for (i = 0; i < 6; i++)
+		s->args[i] = (long)n->data.args[i];
+	s->fin = 0;
+	s->req = 0;
+	s->ctx = 0;
+	s->t0 = ops.now ? ops.now() : 0;
+	__atomic_store_n(&s->state, S_RUN, __ATOMIC_SEQ_CST);
+	/* The thread may have died since: then nothing is done for it. */
+	if (ioc(SECCOMP_IOCTL_NOTIF_ID_VALID, &s->id)) {
+		ss_slot_drop(s);
+		return;
+	}
+	run(s);
+}
+
+static void *listener_main(void *arg)
+{
+	struct seccomp_notif n;
+	long rc;
+
+	(void)arg;
+	sl_sys2(SYS_prctl, PR_SET_NAME, "syslet-trap");
+	__atomic_store_n(&named, 1, __ATOMIC_RELEASE);
+	sl_futex_wake(&named, 1);
+	if (board)
+		ss_board_retid(board, board_entry, (pid_t)sl_sys0(SYS_gettid));
+	for (;;) {
+		memset(&n, 0, sizeof(n));
+		rc = ioc(SECCOMP_IOCTL_NOTIF_RECV, &n);
+		if (rc == -EINTR || rc == -ENOENT)
+			continue;
+		if (rc) {
+			/* Our fd is gone: the keeper answers now. */
+			sl_warn_once("the seccomp listener stopped", (int)-rc);
+			return 0;
+		}
+		handle(&n);
+	}
+}
+
+static int spawn(void)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	sigset_t all;
+	int rc;
+
+	my_pid = (pid_t)sl_sys0(SYS_getpid);
+	/* Signed in now, under our TID until the thread runs: the keeper
+	 * must not take our first calls.  Full: it takes some; no harm. */
+	if (board)
+		board_entry = ss_board_join(board, my_pid,
+					    (pid_t)sl_sys0(SYS_gettid));
+	if (pthread_attr_init(&attr))
+		return -ENOMEM;
+	sigfillset(&all);
+	pthread_attr_setsigmask_np(&attr, &all);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	named = 0;
+	rc = pthread_create(&th, &attr, listener_main, 0);
+	pthread_attr_destroy(&attr);
+	/* Never seen unnamed: it is ours, not the program's (ps, tests). */
+	while (!rc && !__atomic_load_n(&named, __ATOMIC_ACQUIRE))
+		sl_futex_wait(&named, 0, 0);
+	return -rc;
+}
+
+int ss_listener_start(int fd, struct ss_board *b,
+		      const struct ss_listener_ops *o)
+{
+	lfd = fd;
+	board = b;
+	ops = *o;
+	return spawn();
+}
+
+int ss_listener_child(void)
+{
+	if (lfd < 0)
+		return 0;
+	/* The parent's calls in flight are not ours. */
+	memset(ss_slots, 0, sizeof(ss_slots));
+	ss_watch_child();
+	return spawn();
+}
+
+/*
+ * Take @s over from whoever makes its call (pthread_cancel(), the
+ * watcher): returns the call's result, or SS_NOTDONE if it was stopped
+ * before doing anything.  The caller then replies and drops @s.
+ */
+long ss_slot_claim(struct ss_slot *s)
+{
+	uint32_t st = S_RUN;
+
+	while (!cas(s, &st, S_CLAIMED)) {
+		if (st != S_SENDING)
+			return SS_NOTDONE - 1; /* not ours to claim */
+		sl_sys0(SYS_sched_yield);
+		st = S_RUN;
+	}
+	cancel_helper(s);
+	while (!__atomic_load_n(&s->fin, __ATOMIC_ACQUIRE))
+		sl_futex_wait(&s->fin, 0, 0);
+	return s->result;
+}
+
+void ss_listener_cancel(pid_t tid)
+{
+	struct ss_slot *s;
+	long r;
+
+	if (ss_listener_fd() < 0 || !(s = find(tid)))
+		return;
+	r = ss_slot_claim(s);
+	if (r == SS_NOTDONE - 1)
+		return;
+	/*
+	 * The thread still waits in the kernel.  Not done: it makes the call
+	 * itself, where the cancel acts as it would natively (or not at all,
+	 * with cancellation disabled).  Done first: it gets the result.
+	 */
+	ss_reply(s->id, r, r == SS_NOTDONE);
+	ss_slot_drop(s);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The backstop's listener (doc/backstop.md): a thread of the process that
+ * receives the filter's notifications, makes each call of its own process
+ * on the caller's behalf (a non-blocking try on the listener, else an
+ * engine helper) and replies; a call of another process runs natively
+ * there.  Prefix ss_.
+ */
+#ifndef SS_LISTENER_H
+#define SS_LISTENER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct syslet_ctx;
+struct ss_board;
+
+struct ss_listener_ops {
+	/* The engine context for helpers; NULL: calls that would block run
+	 * natively on their caller. */
+	struct syslet_ctx *(*ctx)(void);
+	/* Statistics: a trapped call started at @t0 (ns) returned @ret. */
+	void (*count)(int nr, uint64_t t0, long ret);
+	uint64_t (*now)(void);
+};
+
+/*
+ * Start the listener thread on the notify fd @fd (which this module then
+ * owns), telling the keeper on board @b (may be NULL) when it waits.  Returns 0 or -errno.  After fork(), call ss_listener_child()
+ * in the child instead: it starts a listener there on the inherited fd.
+ */
+int ss_listener_start(int fd, struct ss_board *b,
+		      const struct ss_listener_ops *ops);
+int ss_listener_child(void);
+/* The fd in use, or -1. */
+int ss_listener_fd(void);
+
+/* pthread_cancel() of thread @tid: its trapped call is stopped (a result
+ * that came first is kept for the call's restart). */
+void ss_listener_cancel(pid_t tid);
+
+#endif

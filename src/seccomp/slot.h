@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The listener's calls in flight (listener.c), shared with the watcher
+ * (watch.c).  One slot per trapped call being made, by the trapping
+ * thread's TID.  A slot is RUN while the call is made (on the listener or
+ * a helper), SENDING while its result is sent, CLAIMED when pthread_cancel()
+ * or the watcher took the call over: the helper's result then goes to the
+ * claimer, never straight to the kernel.
+ */
+#ifndef SS_SLOT_H
+#define SS_SLOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SS_SLOTS 128
+
+enum { S_FREE, S_RUN, S_SENDING, S_CLAIMED };
+
+/* A cancelled call that did nothing: the caller then makes it. */
+#define SS_NOTDONE (-125) /* -ECANCELED */
+
+struct sl_req;
+struct syslet_ctx;
+
+struct ss_slot {
+	int32_t tid; /* 0: free */
+	uint32_t state;
+	uint64_t id;
+	int nr;
+	long args[6];
+	long result;
+	uint32_t fin;		/* futex: a claimer's result is in */
+	struct sl_req *req;	/* on a helper; under the context lock */
+	struct syslet_ctx *ctx;
+	uint64_t t0;		/* statistics */
+	int64_t next_look_ns;	/* watch.c */
+	int64_t look_every_ns;
+};
+
+extern struct ss_slot ss_slots[SS_SLOTS];
+
+/* listener.c */
+long ss_slot_claim(struct ss_slot *s);
+long ss_reply(uint64_t id, long val, bool cont);
+void ss_slot_drop(struct ss_slot *s);
+
+/* watch.c: a call went to a helper; the watcher looks for signals. */
+void ss_watch_add(struct ss_slot *s);
+void ss_watch_done(void);
+void ss_watch_child(void);
+
+#endif
