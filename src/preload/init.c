@@ -65,5 +65,6 @@ __attribute__((constructor)) static void shim_init(void)
 	shim_policy_init();
 	shim_on = !(route && !strcmp(route, "off"));
 	shim_stats_init(); /* may turn shim_on off: after it */
+	shim_backstop_init();
 	errno = saved;
 }

@@ -10,8 +10,10 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <time.h>
 
 #include "../engine/call.h"
+#include "../seccomp/listener.h"
 #include "shim.h"
 
 static __thread struct shim_thread self_rec
@@ -54,10 +56,29 @@ struct shim_thread *shim_thread_self(void)
 	return t;
 }
 
+/*
+ * The thread's TID, from its CPU-time clock: the kernel's clock id of a
+ * thread is ((~tid) << 3) | 6 (posix-cpu-timers), which glibc hands out.
+ */
+static pid_t tid_of(pthread_t th)
+{
+	clockid_t c;
+
+	if (pthread_getcpuclockid(th, &c) || (c & 7) != 6)
+		return 0;
+	return (pid_t)~(c >> 3);
+}
+
 SHIM_EXPORT int pthread_cancel(pthread_t th)
 {
 	struct shim_thread *t;
-	int rc = SHIM_REAL(real_pthread_cancel, "pthread_cancel")(th);
+	pid_t tid = tid_of(th);
+	int rc;
+
+	/* A call of the thread's that the backstop caught: stopped first. */
+	if (tid > 0)
+		ss_listener_cancel(tid);
+	rc = SHIM_REAL(real_pthread_cancel, "pthread_cancel")(th);
 
 	if (rc)
 		return rc;

@@ -76,11 +76,26 @@ void shim_policy_init(void)
 	sp_policy_default(&policy);
 	if (path && *path)
 		load_file(path);
+	/* Until the backstop is up (backstop.c), a call left to it is
+	 * routed as nowait here. */
 	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
-		/* The seccomp backstop is not built yet: until it is, a call
-		 * left to it is routed as nowait here. */
 		routes[nr] = policy.route[nr] == SP_TRAP ? SP_NOWAIT
 							 : policy.route[nr];
+}
+
+/* The backstop is up: its calls go to the C library, to be caught. */
+void shim_policy_trap_native(void)
+{
+	int nr;
+
+	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
+		if (policy.route[nr] == SP_TRAP)
+			routes[nr] = SP_NATIVE;
+}
+
+bool shim_policy_traps(int nr)
+{
+	return nr >= 0 && nr < SL_SYSTAB_MAX && policy.route[nr] == SP_TRAP;
 }
 
 void shim_policy_params(struct syslet_params *p)

@@ -20,7 +20,7 @@ static struct syslet_ctx *shim_ctx;
 static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool ctx_failed;
 
-static struct syslet_ctx *get_ctx(void)
+struct syslet_ctx *shim_get_ctx(void)
 {
 	struct syslet_ctx *ctx = __atomic_load_n(&shim_ctx, __ATOMIC_ACQUIRE);
 	struct syslet_params p;
@@ -76,7 +76,7 @@ route(int nr, long *args, bool restart, uint8_t *outcome)
 	c.route = shim_route_of(nr);
 	if (c.route == SL_ROUTE_NATIVE)
 		return SHIM_NATIVE;
-	ctx = get_ctx();
+	ctx = shim_get_ctx();
 	if (!ctx)
 		return SHIM_NATIVE;
 	t = shim_thread_self();

@@ -79,6 +79,12 @@ struct syslet_params;
 void shim_policy_params(struct syslet_params *p);
 /* A setting of the policy in force (enum sp_setting, src/policy/policy.h). */
 uint32_t shim_policy_value(int setting);
+bool shim_policy_traps(int nr);
+void shim_policy_trap_native(void);
+
+/* backstop.c */
+void shim_backstop_init(void);
+struct syslet_ctx *shim_get_ctx(void);
 
 /* pcancel.c */
 struct shim_thread {

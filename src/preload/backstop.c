@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Setting up the seccomp backstop (doc/backstop.md) when the policy says
+ * "set backstop on" and traps some calls.  The first process of a tree
+ * starts the keeper, loads the filter and starts its listener; a fork()
+ * child starts a listener of its own on the inherited fd; an exec'ed
+ * image borrows the fd from the keeper ($SYSLET_BACKSTOP names it).
+ * Anything that fails leaves the process with the preload layer alone,
+ * after one line on stderr.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include "../engine/internal.h"
+#include "../policy/policy.h"
+#include "../seccomp/board.h"
+#include "../seccomp/filter.h"
+#include "../seccomp/keeper.h"
+#include "../seccomp/listener.h"
+#include "shim.h"
+#include "stats.h"
+
+#define ENV_NAME "SYSLET_BACKSTOP"
+
+static void count(int nr, uint64_t t0, long ret)
+{
+	if (shim_stats_on)
+		shim_stats_count(nr, SR_TRAPPED, t0, ret);
+}
+
+static uint64_t now(void)
+{
+	return shim_stats_on ? shim_stats_now() : 0;
+}
+
+static const struct ss_listener_ops ops = {
+	.ctx = shim_get_ctx,
+	.count = count,
+	.now = now,
+};
+
+/* After the engine's own, which makes the context whole in the child. */
+static void child(void)
+{
+	if (ss_listener_child())
+		sl_warn_once("cannot start the seccomp listener after fork",
+			     EAGAIN);
+}
+
+/*
+ * The listener's number: high, out of the program's way, and the same in
+ * every process of the tree, because the filter guards it by number.
+ */
+static int pick_fd(void)
+{
+	struct rlimit rl;
+	long at = 1000;
+
+	if (!sl_sys2(SYS_getrlimit, RLIMIT_NOFILE, &rl) &&
+	    rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur - 32 < at)
+		at = (long)rl.rlim_cur - 32;
+	for (; at > 64; at--)
+		if (sl_sys2(SYS_fcntl, at, F_GETFD) == -EBADF)
+			return (int)at;
+	return -1;
+}
+
+/* Move @fd to @to (close-on-exec) if @to is free; returns where it is. */
+static int park(int fd, int to)
+{
+	if (to < 0 || fd == to || sl_sys2(SYS_fcntl, to, F_GETFD) != -EBADF ||
+	    sl_sys3(SYS_dup3, fd, to, O_CLOEXEC) != to)
+		return fd;
+	sl_sys1(SYS_close, fd);
+	return to;
+}
+
+/* Is @fd a seccomp listener? */
+static bool is_listener(int fd)
+{
+	char path[40], link[64];
+	long n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = sl_sys4(SYS_readlinkat, AT_FDCWD, path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = 0;
+	return !strcmp(link, "anon_inode:seccomp notify");
+}
+
+/*
+ * An exec'ed image of a tree under the backstop: borrow the listener and
+ * the board from the keeper ($SYSLET_BACKSTOP is "PID:LISTENER:BOARD:AT",
+ * the keeper's numbers for them and the tree's number of the listener).
+ */
+static int adopt(struct ss_board **board)
+{
+	const char *v = getenv(ENV_NAME);
+	long pid, fd[3];
+	char *end;
+	int lfd, bfd, rc;
+
+	/* Not under a filter: the variable is from an unrelated tree. */
+	if (!v || sl_sys2(SYS_prctl, PR_GET_SECCOMP, 0) != 2)
+		return -ENOENT;
+	pid = strtol(v, &end, 10);
+	if (*end != ':' || pid <= 0)
+		return -EINVAL;
+	fd[0] = strtol(end + 1, &end, 10);
+	if (*end != ':' || fd[0] < 0)
+		return -EINVAL;
+	fd[1] = strtol(end + 1, &end, 10);
+	if (*end != ':' || fd[1] < 0)
+		return -EINVAL;
+	fd[2] = strtol(end + 1, &end, 10);
+	if (*end || fd[2] < 0 || fd[2] > INT32_MAX)
+		return -EINVAL;
+	lfd = ss_keeper_take((pid_t)pid, (int)fd[0]);
+	if (lfd < 0)
+		return lfd;
+	if (!is_listener(lfd)) {
+		sl_sys1(SYS_close, lfd);
+		return -EINVAL;
+	}
+	bfd = ss_keeper_take((pid_t)pid, (int)fd[1]);
+	rc = bfd < 0 ? bfd : ss_board_map(bfd, board);
+	if (bfd >= 0)
+		sl_sys1(SYS_close, bfd);
+	if (rc) {
+		sl_sys1(SYS_close, lfd);
+		return rc;
+	}
+	return park(lfd, (int)fd[2]);
+}
+
+/* The first process of a tree: keeper, board, filter. */
+static int load(const struct ss_filter *f, int at_fd, struct ss_board **board)
+{
+	char env[80];
+	int sock, lfd, bfd, at[2], rc;
+	pid_t keeper;
+
+	bfd = ss_board_create(board);
+	if (bfd < 0)
+		return bfd;
+	sock = ss_keeper_start(&keeper);
+	if (sock < 0) {
+		sl_sys1(SYS_close, bfd);
+		return sock;
+	}
+	/*
+	 * Killable waits once received: a reply is never lost to a signal
+	 * (watch.c); kernels before 5.19 lack it, and get no backstop.  With
+	 * CAP_SYS_ADMIN no_new_privs is not needed: leave it alone.
+	 */
+	lfd = ss_filter_load(f, SS_LOAD_WAIT_KILLABLE);
+	if (lfd == -EACCES)
+		lfd = ss_filter_load(f, SS_LOAD_WAIT_KILLABLE | SS_LOAD_NNP);
+	if (lfd >= 0)
+		lfd = park(lfd, at_fd);
+	rc = ss_keeper_give(sock, lfd, bfd, at);
+	sl_sys1(SYS_close, bfd);
+	if (lfd < 0)
+		return lfd;
+	if (rc) {
+		/* Loaded, but nobody keeps the fd: the tree after an exec
+		 * would get ENOSYS.  Only this process listens. */
+		sl_warn_once("cannot hand the seccomp listener to its keeper",
+			     -rc);
+		return lfd;
+	}
+	snprintf(env, sizeof(env), "%d:%d:%d:%d", (int)keeper, at[0], at[1],
+		 at_fd);
+	setenv(ENV_NAME, env, 1);
+	return lfd;
+}
+
+void shim_backstop_init(void)
+{
+	int trap[SL_SYSTAB_MAX];
+	uintptr_t gates[2] = { (uintptr_t)sl_gate_end, (uintptr_t)sl_cp_end };
+	struct ss_board *board = 0;
+	struct ss_filter f;
+	size_t n = 0;
+	int nr, lfd, rc, at_fd;
+
+	if (!shim_on || !shim_policy_value(SP_BACKSTOP))
+		return;
+	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
+		if (shim_policy_traps(nr) && sp_trappable(nr))
+			trap[n++] = nr;
+	if (!n)
+		return;
+	/* The engine's fork handlers before ours (see child()). */
+	if (!shim_get_ctx())
+		return;
+	lfd = adopt(&board);
+	if (lfd < 0) {
+		at_fd = pick_fd();
+		rc = ss_filter_build_guarded(trap, n, at_fd, gates, 2, &f);
+		if (rc) {
+			sl_warn_once("cannot build the seccomp filter", -rc);
+			return;
+		}
+		lfd = load(&f, at_fd, &board);
+		ss_filter_free(&f);
+	}
+	if (lfd == -EBUSY) {
+		sl_warn_once("another seccomp listener is in force, so the "
+			     "backstop is off",
+			     EBUSY);
+		return;
+	}
+	if (lfd < 0) {
+		sl_warn_once("cannot load the seccomp backstop", -lfd);
+		return;
+	}
+	if (getenv("SYSLET_TRAP_NO_SYNC") == 0) /* scripts/trap-bench */
+		ss_listener_sync_wakeup(lfd); /* 6.6+; slower without */
+	rc = ss_listener_start(lfd, board, &ops);
+	if (rc) {
+		/* The keeper answers the calls the filter now catches. */
+		sl_warn_once("cannot start the seccomp listener", -rc);
+		return;
+	}
+	pthread_atfork(0, 0, child);
+	shim_policy_trap_native();
+}
