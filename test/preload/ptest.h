@@ -113,7 +113,17 @@ static inline bool pt_is_helper(pid_t tid)
 	       !strncmp(comm, "syslet/", 7);
 }
 
-/* Threads of this process, helpers or the others. */
+/* The seccomp backstop's listener and watcher threads: ours, not
+ * helpers. */
+static inline bool pt_is_listener(pid_t tid)
+{
+	char comm[32];
+
+	return pt_task_file(tid, "comm", comm, sizeof(comm)) > 0 &&
+	       !strncmp(comm, "syslet-", 7);
+}
+
+/* Threads of this process, helpers or the program's (not the listener). */
 static inline int pt_count_threads(bool helpers)
 {
 	DIR *d = opendir("/proc/self/task");
@@ -124,7 +134,8 @@ static inline int pt_count_threads(bool helpers)
 		return -1;
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' &&
-		    pt_is_helper(atoi(de->d_name)) == helpers)
+		    pt_is_helper(atoi(de->d_name)) == helpers &&
+		    (helpers || !pt_is_listener(atoi(de->d_name))))
 			n++;
 	closedir(d);
 	return n;
@@ -184,6 +195,33 @@ static inline long pt_wait_blocked(pid_t tid)
 	return -1;
 }
 
+/* A helper (not waiting for work) in a call on fd, within 100 ms. */
+static inline bool pt_helper_busy_on(int fd)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		DIR *d = opendir("/proc/self/task");
+		struct dirent *de;
+		bool busy = false;
+		long a0;
+
+		while (d && (de = readdir(d)))
+			if (de->d_name[0] != '.' &&
+			    pt_is_helper(atoi(de->d_name)) &&
+			    pt_syscall_of(atoi(de->d_name), &a0) >= 0 &&
+			    pt_syscall_of(atoi(de->d_name), &a0) != SYS_futex &&
+			    a0 == fd)
+				busy = true;
+		if (d)
+			closedir(d);
+		if (busy)
+			return true;
+		pt_msleep(1);
+	}
+	return false;
+}
+
 /*
  * tid is about to block on fd (natively in system call native_nr): wait
  * for it and say where the call went.  Prints "routed WHAT" if a helper
@@ -196,6 +234,12 @@ static inline void pt_route(pid_t tid, int fd, long native_nr,
 	long nr = pt_wait_blocked(tid);
 
 	if (nr == SYS_futex && pt_helper_on_fd(fd)) {
+		printf("routed %s\n", what);
+		return;
+	}
+	/* Caught by the seccomp backstop: the caller waits in the call
+	 * itself while a helper makes it. */
+	if (nr == native_nr && pt_helper_busy_on(fd)) {
 		printf("routed %s\n", what);
 		return;
 	}

@@ -14,6 +14,9 @@
 #
 # Options:
 #   --routed N       "routed" lines expected under the shim (default 0)
+#   --routed-min M   accept M to N of them: with the seccomp backstop, a
+#                    child process's call may reach its parent's listener,
+#                    which lets it run natively there (doc/backstop.md)
 #   --status S       exit status expected of every run (default 0)
 #   --env VAR=VAL    set in the shim run only (repeatable)
 #   --prefix CMD     run every run through CMD (word-split), e.g. setpriv
@@ -31,10 +34,11 @@
 
 set -u
 
-routed=0 status=0 prefix= init_fail=0 off=1 shim_env= foreign=0
+routed=0 routed_min= status=0 prefix= init_fail=0 off=1 shim_env= foreign=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--routed) routed=$2; shift 2 ;;
+	--routed-min) routed_min=$2; shift 2 ;;
 	--status) status=$2; shift 2 ;;
 	--env) shim_env="$shim_env $2"; shift 2 ;;
 	--prefix) prefix=$2; shift 2 ;;
@@ -118,7 +122,12 @@ rc=$(cat "$tmp/native.rc")
 grep -aq '^routed' "$tmp/native.out" && bad "native run printed routed lines"
 grep -av '^routed' "$tmp/shim.out" >"$tmp/shim.stripped"
 n=$(grep -ac '^routed' "$tmp/shim.out")
-[ "$n" = "$routed" ] || bad "shim run: $n routed lines, expected $routed"
+if [ -n "$routed_min" ]; then
+	[ "$n" -ge "$routed_min" ] && [ "$n" -le "$routed" ] ||
+		bad "shim run: $n routed lines, expected $routed_min to $routed"
+else
+	[ "$n" = "$routed" ] || bad "shim run: $n routed lines, expected $routed"
+fi
 for r in $runs; do
 	[ "$r" = native ] && continue
 	r_rc=$(cat "$tmp/$r.rc")
@@ -157,5 +166,5 @@ else
 fi
 
 [ $fail = 0 ] && echo "PASS: same status ($rc) and stdout natively," \
-	"under the shim ($routed routed) and with SYSLET_ROUTE=off"
+	"under the shim ($n routed) and with SYSLET_ROUTE=off"
 exit $fail
