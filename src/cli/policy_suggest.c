@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * syslet policy suggest REPORT...: a tuned policy from trial reports.
- * Calls that blocked often and long go straight to a helper (the failed
- * non-blocking try is then pure cost), calls that never blocked stay on
- * the calling thread (a helper, or even the try, only costs them), calls
- * the backstop caught are trapped, calls that only wait (poll, sleeps)
- * stay inline, the rest keep trying without blocking first, or stay
- * inline if they have no form to try.  Every rule says which figures chose it.  The result is parsed
- * back before it is printed, so it always passes 'syslet policy check'.
+ * Calls the seccomp backstop caught (route "trapped" in the reports) stay
+ * trapped, however few, and the policy then turns the backstop on: the
+ * trap set is what the backstop actually caught.  Of the rest, calls that
+ * blocked often and long go straight to a helper (the failed non-blocking
+ * try is then pure cost), calls that never blocked stay on the calling
+ * thread (a helper, or even the try, only costs them), calls that only
+ * wait (poll, sleeps) stay inline, the rest keep trying without blocking
+ * first, or stay inline if they have no form to try.  Every rule says
+ * which figures chose it.  The result is parsed back before it is
+ * printed, so it always passes 'syslet policy check'.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -54,6 +57,18 @@ struct rule {
 	char why[224];
 };
 
+/* The figures of a call the backstop caught. */
+static void trapped_why(const struct sr_entry *e, char *why, size_t len)
+{
+	snprintf(why, len,
+		 "%llu calls, %llu trapped by the backstop, %llu would block, "
+		 "%.3f ms blocked",
+		 (unsigned long long)e->calls,
+		 (unsigned long long)e->routes[SR_TRAPPED],
+		 (unsigned long long)e->would_block,
+		 (double)e->blocked_ns / 1e6);
+}
+
 /* @try: the call has a non-blocking form to try first. */
 static int choose(const struct sr_entry *e, bool try, bool pure, char *why,
 		  size_t len)
@@ -68,8 +83,6 @@ static int choose(const struct sr_entry *e, bool try, bool pure, char *why,
 		 (unsigned long long)e->calls,
 		 (unsigned long long)e->would_block, 100.0 * share,
 		 (double)e->blocked_ns / 1e6, (double)mean / 1e3);
-	if (e->routes[SR_TRAPPED])
-		return SP_TRAP;
 	if (!e->would_block)
 		return SP_NATIVE;
 	if (pure) {
@@ -97,10 +110,19 @@ static size_t suggest(const struct sr_entry *sum, unsigned long long min,
 	for (nr = 0; nr < SR_NR_MAX && nr < SL_SYSTAB_MAX; nr++) {
 		const struct sl_sysent *s = sl_sys(nr);
 		struct rule *r = &out[n];
+		bool caught = sum[nr].routes[SR_TRAPPED] && sp_trappable(nr);
 
-		if (!s || s->cls != SYSLET_CLASS_ANY || !sum[nr].calls)
+		/* The backstop may also trap gettid (class emulated), which
+		 * no other route takes off the caller. */
+		if (!s || !sum[nr].calls ||
+		    (s->cls != SYSLET_CLASS_ANY && !caught))
 			continue;
-		if (sum[nr].calls < min) {
+		if (caught) {
+			/* Not a judgement of figures: the backstop saw it,
+			 * the shim may not (raw syscall(), fread's read). */
+			trapped_why(&sum[nr], r->why, sizeof(r->why));
+			r->route = SP_TRAP;
+		} else if (sum[nr].calls < min) {
 			snprintf(r->why, sizeof(r->why),
 				 "%llu calls: too few to judge, built-in route",
 				 (unsigned long long)sum[nr].calls);
@@ -109,6 +131,13 @@ static size_t suggest(const struct sr_entry *sum, unsigned long long min,
 			r->route = choose(&sum[nr], s->nb > SL_NB_BLOCKS,
 					  pure_wait(nr), r->why, sizeof(r->why));
 		}
+		/* Only from a report not of this syslet's making. */
+		if (sum[nr].routes[SR_TRAPPED] && !caught)
+			snprintf(
+				r->why + strlen(r->why),
+				sizeof(r->why) - strlen(r->why),
+				"; %llu trapped, but the backstop cannot trap it",
+				(unsigned long long)sum[nr].routes[SR_TRAPPED]);
 		r->nr = nr;
 		p->route[nr] = (uint8_t)r->route;
 		if (r->route == SP_TRAP)
@@ -153,8 +182,9 @@ static void usage(FILE *f)
 {
 	fputs("usage: syslet policy suggest [--min-calls N] REPORT...\n"
 	      "  A policy tuned from reports of 'syslet run --report', on\n"
-	      "  stdout. Calls seen fewer than N times (default 20) keep their\n"
-	      "  built-in route.\n",
+	      "  stdout. Calls the seccomp backstop caught stay trapped (and\n"
+	      "  the backstop on); other calls seen fewer than N times\n"
+	      "  (default 20) keep their built-in route.\n",
 	      f);
 }
 
