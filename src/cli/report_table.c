@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The report as a table in the manner of 'strace -c': one row per system
- * call, most time blocked first (or by calls, would-block, name).  Used by
+ * call, most time blocked first (or by calls, would-block, name), with
+ * how many calls took each route (inline, helper, native, trapped by the
+ * seccomp backstop).  Used by
  * 'syslet run --report' (every process merged) and by 'syslet report'.
  */
 #define _GNU_SOURCE
@@ -103,18 +105,20 @@ size_t rp_rows(const struct sr_entry *e, struct rp_row *rows, enum rp_sort by)
 static void line(FILE *f, double pct, const struct sr_entry *e,
 		 const char *name)
 {
-	fprintf(f, "%7.2f %11.6f %10llu %11llu %10llu %10llu %10llu %s\n", pct,
-		(double)e->blocked_ns / 1e9, (unsigned long long)e->calls,
+	fprintf(f,
+		"%7.2f %11.6f %10llu %11llu %10llu %10llu %10llu %10llu %s\n",
+		pct, (double)e->blocked_ns / 1e9, (unsigned long long)e->calls,
 		(unsigned long long)e->would_block,
 		(unsigned long long)e->routes[SR_INLINE],
 		(unsigned long long)e->routes[SR_HELPER],
-		(unsigned long long)e->routes[SR_NATIVE], name);
+		(unsigned long long)e->routes[SR_NATIVE],
+		(unsigned long long)e->routes[SR_TRAPPED], name);
 }
 
 static void rule(FILE *f)
 {
 	fputs("------- ----------- ---------- ----------- ---------- "
-	      "---------- ---------- ----------------\n",
+	      "---------- ---------- ---------- ----------------\n",
 	      f);
 }
 
@@ -131,9 +135,9 @@ void rp_print_table(const struct sr_entry *e, enum rp_sort by, size_t top,
 	n = rp_rows(e, rows, by);
 	for (i = 0; i < n; i++)
 		rp_entry_add(&total, rows[i].e);
-	fprintf(f, "%7s %11s %10s %11s %10s %10s %10s %s\n", "% block",
+	fprintf(f, "%7s %11s %10s %11s %10s %10s %10s %10s %s\n", "% block",
 		"seconds", "calls", "would-block", "inline", "helper", "native",
-		"syscall");
+		"trapped", "syscall");
 	rule(f);
 	for (i = 0; i < n && (!top || i < top); i++) {
 		double pct = total.blocked_ns ? 100.0 *

@@ -31,7 +31,8 @@ enum sr_route {
 	SR_INLINE,  /* done on the caller by the non-blocking try */
 	SR_HELPER,  /* done on a helper thread */
 	SR_NATIVE,  /* the C library's own call */
-	SR_TRAPPED, /* by the seccomp backstop (not built yet: always 0) */
+	SR_TRAPPED, /* caught by the seccomp backstop's filter, made by its
+		       listener (src/seccomp/listener.c) */
 	SR_ROUTES
 };
 

@@ -37,31 +37,35 @@ make_reports() {
 		>/dev/null 2>&1 || { echo "FAIL: run b"; exit 1; }
 }
 
-# table_rows FILE: the strace -c style tables in FILE as python lists of
-# (name, seconds, calls, would-block, inline, helper, native), one list
-# per table, the total last; used by the snippets below.
+# tables(FILE): the strace -c style tables in FILE as python lists of
+# (name, seconds, calls, would-block, inline, helper, native, trapped),
+# one list per table, the total last; sums(procs): per call name
+# [blocked_ns, calls, would_block, inline, helper, native, trapped] over
+# the processes of a report; expect_row(name, sums): the row they make.
 TABLE_PY='
 def tables(path):
     out, cur = [], None
     for l in open(path).read().splitlines():
         f = l.split()
         if l.startswith("% block"):
+            assert f[-6:] == ["would-block", "inline", "helper", "native", "trapped", "syscall"], l
             cur = []
             out.append(cur)
-        elif cur is not None and len(f) == 8 and not l.startswith("-"):
-            cur.append((f[7], f[1], int(f[2]), int(f[3]), int(f[4]), int(f[5]), int(f[6])))
+        elif cur is not None and len(f) == 9 and not l.startswith("-"):
+            cur.append((f[8], f[1]) + tuple(int(x) for x in f[2:8]))
     return out
 def sums(procs):
     s = {}
     for p in procs:
         for n, c in p["syscalls"].items():
-            t = s.setdefault(n, [0, 0, 0, 0, 0])
+            t = s.setdefault(n, [0] * 7)
             for i, v in enumerate((c["blocked_ns"], c["calls"], c["would_block"],
-                                   c["routes"]["inline"], c["routes"]["helper"])):
+                                   c["routes"]["inline"], c["routes"]["helper"],
+                                   c["routes"]["native"], c["routes"]["trapped"])):
                 t[i] += v
     return s
-def expect_row(name, t, native=0):
-    return (name, "%.6f" % (t[0] / 1e9), t[1], t[2], t[3], t[4], native)
+def expect_row(name, t):
+    return (name, "%.6f" % (t[0] / 1e9)) + tuple(t[1:7])
 '
 
 # need_foreign: the test runs uninstrumented programs (sort, cat) under the

@@ -21,15 +21,15 @@ assert lines[1] == "B: %s/b.json (2 processes)" % tmp, lines[1]
 head = [l.split() for l in lines].index(["calls", "A", "calls", "B", "w-block", "A",
                                          "w-block", "B", "seconds", "A", "seconds", "B", "B/A", "syscall"])
 rows = [l.split() for l in lines[head + 1:] if not l.startswith("-")]
-zero = [0] * 5
+zero = [0] * 7
 def want(name, a, b):
     ratio = "%.2f" % (b[0] / a[0]) if a[0] else "-"
     return [str(a[1]), str(b[1]), str(a[2]), str(b[2]),
             "%.6f" % (a[0] / 1e9), "%.6f" % (b[0] / 1e9), ratio, name]
 names = sorted(set(sa) | set(sb), key=lambda n: (-abs(sa.get(n, zero)[0] - sb.get(n, zero)[0]), n))
 exp = [want(n, sa.get(n, zero), sb.get(n, zero)) for n in names]
-ta = [sum(t[i] for t in sa.values()) for i in range(5)]
-tb = [sum(t[i] for t in sb.values()) for i in range(5)]
+ta = [sum(t[i] for t in sa.values()) for i in range(7)]
+tb = [sum(t[i] for t in sb.values()) for i in range(7)]
 exp.append(want("total", ta, tb))
 assert rows == exp, (rows, exp)
 assert "wait4" in names and "read" in names

@@ -25,7 +25,7 @@ procs = [p for f in ("a", "b") for p in json.load(open("%s/%s.json" % (tmp, f)))
 s = sums(procs)
 rows = sorted((expect_row(n, t) for n, t in s.items()),
               key=lambda r: (-float(r[1]), -r[2], r[0]))
-total = [sum(t[i] for t in s.values()) for i in range(5)]
+total = [sum(t[i] for t in s.values()) for i in range(7)]
 t = tables(tmp + "/t")
 assert len(t) == 1, t
 assert t[0] == rows + [expect_row("total", total)], (t[0], rows)

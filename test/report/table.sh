@@ -15,25 +15,26 @@ for t in "$tmp/err" "$tmp/table"; do
 import sys
 lines = open(sys.argv[1]).read().splitlines()
 head = lines.index(next(l for l in lines if l.startswith("% block")))
-assert lines[head].split()[-7:] == ["seconds", "calls", "would-block", "inline", "helper", "native", "syscall"], lines[head]
+assert lines[head].split()[-8:] == ["seconds", "calls", "would-block", "inline", "helper", "native", "trapped", "syscall"], lines[head]
 rows, total = [], None
 for l in lines[head + 2:]:
     if l.startswith("-"):
         continue
     f = l.split()
-    if len(f) != 8:
+    if len(f) != 9:
         continue
-    if f[7] == "total":
+    if f[8] == "total":
         total = f
         break
     rows.append(f)
-names = [f[7] for f in rows]
+names = [f[8] for f in rows]
 assert "read" in names and "wait4" in names, names
 secs = [float(f[1]) for f in rows]
 assert secs == sorted(secs, reverse=True), secs
-assert total and int(total[2]) == sum(int(f[2]) for f in rows), total
+for i in range(2, 8):
+    assert total and int(total[i]) == sum(int(f[i]) for f in rows), (i, total)
 for f in rows:
-    assert int(f[2]) == int(f[4]) + int(f[5]) + int(f[6]), f
+    assert int(f[2]) == int(f[4]) + int(f[5]) + int(f[6]) + int(f[7]), f
 PY
 done
 echo "PASS"
