@@ -13,6 +13,10 @@
  *   workload daemon M    fork; the child makes M reads that do not block,
  *                        then lives on for 10 s; the parent prints
  *                        "daemon PID" once the reads are done, and exits
+ *   workload raw N M     N reads of a pipe by raw syscall(SYS_read), then
+ *                        M fread()s of it through an unbuffered FILE (one
+ *                        read each, inside the C library), 8 bytes each,
+ *                        none blocking: only the seccomp backstop sees them
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -154,6 +158,32 @@ static int do_daemon(long m)
 	return 0;
 }
 
+static int do_raw(long n, long m)
+{
+	char buf[8];
+	FILE *f;
+	long i;
+
+	if (syscall(SYS_pipe2, pfd, 0))
+		die("pipe");
+	for (i = 0; i < n; i++) {
+		if (syscall(SYS_write, pfd[1], "8 bytes.", 8) != 8)
+			die("write");
+		if (syscall(SYS_read, pfd[0], buf, 8) != 8)
+			die("raw read");
+	}
+	f = fdopen(pfd[0], "r");
+	if (!f || setvbuf(f, 0, _IONBF, 0))
+		die("fdopen");
+	for (i = 0; i < m; i++) {
+		if (syscall(SYS_write, pfd[1], "8 bytes.", 8) != 8)
+			die("write");
+		if (fread(buf, 1, 8, f) != 8)
+			die("fread");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, 0, _IONBF, 0);
@@ -165,6 +195,9 @@ int main(int argc, char **argv)
 		return do_kill(atoi(argv[2]), atol(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "daemon"))
 		return do_daemon(atol(argv[2]));
-	fprintf(stderr, "usage: workload pipe|tree N M | kill SIG M | daemon M\n");
+	if (argc == 4 && !strcmp(argv[1], "raw"))
+		return do_raw(atol(argv[2]), atol(argv[3]));
+	fprintf(stderr, "usage: workload pipe|tree|raw N M | kill SIG M | "
+			"daemon M\n");
 	return 2;
 }
