@@ -210,8 +210,8 @@ static void handler(int sig, siginfo_t *si, void *ucv)
 	if (!req || !req->cancel)
 		return;
 	ip = uc->uc_mcontext.gregs[REG_RIP];
-	if (ip >= (greg_t)sl_cp_begin && ip < (greg_t)sl_cp_end)
-		uc->uc_mcontext.gregs[REG_RIP] = (greg_t)sl_cp_cancel;
+	if (ip >= (greg_t)sl_gates.cp_begin && ip < (greg_t)sl_gates.cp_end)
+		uc->uc_mcontext.gregs[REG_RIP] = (greg_t)sl_gates.cp_cancel;
 }
 
 int sl_cancel_signal_get(int sig)

@@ -32,16 +32,25 @@
 /* Raw system calls: never touch errno, return -errno.                  */
 
 /*
- * Through one syscall instruction (syscall_cp.S), which the backstop's
- * filter lets through: see sl_gate.
+ * The two system call stubs of syscall_cp.S, where they run: in the
+ * library, or at the fixed address the backstop moved them to (gates.c).
+ * Every raw call goes through one of them, which the backstop's filter
+ * lets through.
  */
-long sl_gate(long nr, long a, long b, long c, long d, long e, long f);
-extern const char sl_gate_end[];
+struct sl_gates {
+	long (*gate)(long nr, long a, long b, long c, long d, long e, long f);
+	long (*cp)(const volatile int *cancel, long nr, const long *args);
+	uintptr_t gate_end, cp_begin, cp_end, cp_cancel;
+};
+extern struct sl_gates sl_gates;
+/* Copy the stubs to @at (one page, mapped by the caller: read-write on
+ * entry, read-execute on return).  Returns 0 or -errno. */
+int sl_gates_move(void *at);
 
 static inline long sl_sys6(long nr, long a, long b, long c, long d, long e,
 			   long f)
 {
-	return sl_gate(nr, a, b, c, d, e, f);
+	return sl_gates.gate(nr, a, b, c, d, e, f);
 }
 
 #define sl_sys0(n) sl_sys6((n), 0, 0, 0, 0, 0, 0)
@@ -61,8 +70,11 @@ static inline long sl_sys6(long nr, long a, long b, long c, long d, long e,
  * without making the call; one that interrupts the call makes it return
  * -EINTR, which the caller turns into -ECANCELED.
  */
-long sl_syscall_cp(const volatile int *cancel, long nr, const long *args);
-extern const char sl_cp_begin[], sl_cp_end[], sl_cp_cancel[];
+static inline long sl_syscall_cp(const volatile int *cancel, long nr,
+				 const long *args)
+{
+	return sl_gates.cp(cancel, nr, args);
+}
 
 /* futex(2) on a private word. */
 int sl_futex_wait(uint32_t *word, uint32_t val, const struct timespec *rel);

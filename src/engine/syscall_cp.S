@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * long sl_syscall_cp(const volatile int *cancel, long nr, const long *args)
+ * long sl_syscall_cp_raw(const volatile int *cancel, long nr, const long *args)
  *
  * A system call that a cancel request can stop without a race: the cancel
  * signal handler (cancel.c) moves a thread whose instruction pointer lies in
@@ -10,17 +10,29 @@
  * happened.  Past sl_cp_end the call ran, and its result stands (-EINTR if a
  * signal interrupted it before it did anything).  musl cancels the same way.
  */
+/*
+ * Both stubs lie between sl_gates_start and sl_gates_end, and use only
+ * relative jumps: the backstop copies the block to the same address in
+ * every process of a tree (gates.c), because its filter names the gates by
+ * address and an exec'ed image maps the shim elsewhere.
+ */
 	.text
-	.globl	sl_syscall_cp
-	.hidden	sl_syscall_cp
+	.globl	sl_gates_start
+	.hidden	sl_gates_start
+	.globl	sl_gates_end
+	.hidden	sl_gates_end
+	.p2align 4
+sl_gates_start:
+	.globl	sl_syscall_cp_raw
+	.hidden	sl_syscall_cp_raw
 	.globl	sl_cp_begin
 	.hidden	sl_cp_begin
 	.globl	sl_cp_end
 	.hidden	sl_cp_end
 	.globl	sl_cp_cancel
 	.hidden	sl_cp_cancel
-	.type	sl_syscall_cp, @function
-sl_syscall_cp:
+	.type	sl_syscall_cp_raw, @function
+sl_syscall_cp_raw:
 	.cfi_startproc
 	mov	%rdi, %r11		/* cancel flag */
 	mov	%rsi, %rax		/* number */
@@ -41,7 +53,7 @@ sl_cp_cancel:
 	mov	$-125, %rax		/* -ECANCELED */
 	ret
 	.cfi_endproc
-	.size	sl_syscall_cp, .-sl_syscall_cp
+	.size	sl_syscall_cp_raw, .-sl_syscall_cp_raw
 
 /*
  * long sl_gate(long nr, long a, long b, long c, long d, long e, long f)
@@ -71,5 +83,6 @@ sl_gate_end:
 	ret
 	.cfi_endproc
 	.size	sl_gate, .-sl_gate
+sl_gates_end:
 
 	.section .note.GNU-stack,"",@progbits
