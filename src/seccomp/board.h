@@ -15,13 +15,22 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SS_BOARD_SLOTS 340
+#define SS_BOARD_SLOTS 256
+#define SS_BOARD_CELLS 128
 
+/*
+ * Each listener also lists the notifications it holds (received, not yet
+ * answered).  One held by nobody alive was taken by a listener whose
+ * process then died (a parent's listener answering a child's call exits
+ * with it): the kernel would let that call wait for ever, so the keeper
+ * answers it (ss_board_orphans()).
+ */
 struct ss_board {
+	uint64_t last_id; /* the newest notification id seen */
 	struct {
-		int32_t pid;  /* 0: free */
-		int32_t tid;  /* the listener thread */
-		int32_t spare;
+		int32_t pid; /* 0: free */
+		int32_t tid; /* the listener thread */
+		uint64_t held[SS_BOARD_CELLS]; /* ids; 0: none */
 	} e[SS_BOARD_SLOTS];
 };
 
@@ -37,5 +46,19 @@ int ss_board_join(struct ss_board *b, pid_t pid, pid_t tid);
 void ss_board_retid(struct ss_board *b, int entry, pid_t tid);
 /* Does some listener live? */
 bool ss_board_listening(const struct ss_board *b);
+/* Entry @entry holds (received) notification @id: false if it has no room
+ * left, and must then answer it at once. */
+bool ss_board_hold(struct ss_board *b, int entry, uint64_t id);
+void ss_board_release(struct ss_board *b, int entry, uint64_t id);
+
+/* The keeper's scan for orphans, every so often; see ss_board. */
+struct ss_orphans {
+	uint64_t seen[16]; /* held by nobody at the last scans */
+	uint8_t times[16];
+	int n;
+	uint64_t scanned; /* the newest id the last scan saw */
+	unsigned int scans;
+};
+void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o);
 
 #endif

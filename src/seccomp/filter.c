@@ -119,26 +119,43 @@ static bool in_set(const int *trap, size_t ntrap, int nr)
 	return false;
 }
 
+static struct scmp_arg_cmp cmp(unsigned int arg, enum scmp_compare op,
+			       int fd)
+{
+	struct scmp_arg_cmp c = { .arg = arg, .op = op };
+
+	c.datum_a = (scmp_datum_t)fd;
+	return c;
+}
+
 /* The calls that would close or replace descriptor @fd (see filter.h). */
 static int guard_rules(scmp_filter_ctx ctx, const int *trap, size_t ntrap,
 		       int fd)
 {
+	static const struct {
+		int nr;
+		unsigned int n;
+		struct { unsigned int arg; enum scmp_compare op; } c[2];
+	} rules[] = {
+		{ SCMP_SYS(close), 1, { { 0, SCMP_CMP_EQ } } },
+		/* first <= fd <= last */
+		{ SCMP_SYS(close_range), 2,
+		  { { 0, SCMP_CMP_LE }, { 1, SCMP_CMP_GE } } },
+		{ SCMP_SYS(dup2), 1, { { 1, SCMP_CMP_EQ } } },
+		{ SCMP_SYS(dup3), 1, { { 1, SCMP_CMP_EQ } } },
+	};
+	struct scmp_arg_cmp c[2];
+	unsigned int i, j;
 	int rc = 0;
 
-	if (!in_set(trap, ntrap, SCMP_SYS(close)))
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(close), 1,
-				      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
-	if (!rc && !in_set(trap, ntrap, SCMP_SYS(close_range)))
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
-				      SCMP_SYS(close_range), 2,
-				      SCMP_A0(SCMP_CMP_LE, (scmp_datum_t)fd),
-				      SCMP_A1(SCMP_CMP_GE, (scmp_datum_t)fd));
-	if (!rc && !in_set(trap, ntrap, SCMP_SYS(dup2)))
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(dup2), 1,
-				      SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fd));
-	if (!rc && !in_set(trap, ntrap, SCMP_SYS(dup3)))
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(dup3), 1,
-				      SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fd));
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]) && !rc; i++) {
+		if (in_set(trap, ntrap, rules[i].nr))
+			continue; /* caught whatever its arguments */
+		for (j = 0; j < rules[i].n; j++)
+			c[j] = cmp(rules[i].c[j].arg, rules[i].c[j].op, fd);
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, rules[i].nr,
+					    rules[i].n, c);
+	}
 	return rc;
 }
 

@@ -84,9 +84,12 @@ static void take(int fd)
 static void serve(int fd, const struct ss_board *b)
 {
 	struct timespec look = { 0, LOOK_NS };
-	int rd, stale = 0;
+	struct ss_orphans orphans = { .n = 0 };
+	int rd, stale = 0, looks = 0;
 
 	for (;;) {
+		if (++looks % 50 == 0) /* about every half second */
+			ss_board_orphans((struct ss_board *)b, fd, &orphans);
 		if (ss_board_listening(b)) {
 			sl_sys2(SYS_nanosleep, &look, 0);
 			rd = readable(fd, 0);

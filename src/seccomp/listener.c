@@ -48,6 +48,7 @@ static long ioc(unsigned long cmd, void *arg)
 long ss_reply(uint64_t id, long val, bool cont)
 {
 	struct seccomp_notif_resp r = { .id = id };
+	long rc;
 
 	if (cont)
 		r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -55,7 +56,10 @@ long ss_reply(uint64_t id, long val, bool cont)
 		r.error = (int)val;
 	else
 		r.val = val;
-	return ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
+	rc = ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
+	if (board)
+		ss_board_release(board, board_entry, id);
+	return rc;
 }
 
 static struct ss_slot *find(pid_t tid)
@@ -177,6 +181,8 @@ static void run(struct ss_slot *s)
 		/* No helper: the caller makes the call itself. */
 		if (cas(s, &st, S_SENDING)) {
 			ss_reply(s->id, 0, true);
+			if (ops.count)
+				ops.count(s->nr, s->t0, 0);
 			ss_slot_drop(s);
 		} else {
 			settle(s, SS_NOTDONE);
@@ -234,6 +240,32 @@ static bool guarded(const struct seccomp_notif *n)
 	return true;
 }
 
+/*
+ * Threads of ours seen lately, so that the common case costs no tgkill():
+ * a TID is reused only after the kernel has handed out every other number
+ * up to pid_max, which takes far longer than OURS_NS.
+ */
+#define OURS 64
+#define OURS_NS 100000000
+static struct {
+	pid_t tid;
+	int64_t until;
+} ours[OURS];
+
+static bool ours_is(pid_t tid)
+{
+	unsigned int i = (unsigned int)tid % OURS;
+	int64_t now = sl_now_ns();
+
+	if (ours[i].tid == tid && now < ours[i].until)
+		return true;
+	if (sl_sys3(SYS_tgkill, my_pid, tid, 0))
+		return false;
+	ours[i].tid = tid;
+	ours[i].until = now + OURS_NS;
+	return true;
+}
+
 static void handle(const struct seccomp_notif *n)
 {
 	const struct sl_sysent *e = sl_sys((int)n->data.nr);
@@ -242,8 +274,7 @@ static void handle(const struct seccomp_notif *n)
 	int nr = (int)n->data.nr, i;
 
 	/* Another process's call (a fork or spawn child): made there. */
-	if (!tid || n->data.arch != AUDIT_ARCH_X86_64 ||
-	    sl_sys3(SYS_tgkill, my_pid, tid, 0)) {
+	if (!tid || n->data.arch != AUDIT_ARCH_X86_64 || !ours_is(tid)) {
 		ss_reply(n->id, 0, true);
 		return;
 	}
@@ -251,18 +282,23 @@ static void handle(const struct seccomp_notif *n)
 		return;
 	/* Identity is the caller's, never the listener's. */
 	if (nr == SYS_gettid || nr == SYS_getpid || nr == SYS_getppid) {
-		ss_reply(n->id,
-			 nr == SYS_gettid   ? tid
+		long r = nr == SYS_gettid   ? tid
 			 : nr == SYS_getpid ? my_pid
-					    : sl_sys0(SYS_getppid),
-			 false);
+					    : sl_sys0(SYS_getppid);
+
+		ss_reply(n->id, r, false);
+		if (ops.count)
+			ops.count(nr, ops.now ? ops.now() : 0, r);
 		return;
 	}
-	/* Calls that act on their own thread are made there. */
+	/* Calls that act on their own thread are made there (counted as
+	 * caught: their result is not ours to see). */
 	if (!e || e->cls != SYSLET_CLASS_ANY ||
 	    sl_thread_bound(nr, (const long *)n->data.args, 0) ||
 	    find(tid) || !(s = take(tid))) {
 		ss_reply(n->id, 0, true);
+		if (ops.count)
+			ops.count(nr, ops.now ? ops.now() : 0, 0);
 		return;
 	}
 	s->id = n->id;
@@ -273,12 +309,11 @@ static void handle(const struct seccomp_notif *n)
 	s->req = 0;
 	s->ctx = 0;
 	s->t0 = ops.now ? ops.now() : 0;
+	/*
+	 * No SECCOMP_IOCTL_NOTIF_ID_VALID: a thread of ours cannot die in
+	 * its call but with the whole process, this thread included.
+	 */
 	__atomic_store_n(&s->state, S_RUN, __ATOMIC_SEQ_CST);
-	/* The thread may have died since: then nothing is done for it. */
-	if (ioc(SECCOMP_IOCTL_NOTIF_ID_VALID, &s->id)) {
-		ss_slot_drop(s);
-		return;
-	}
 	run(s);
 }
 
@@ -303,6 +338,11 @@ static void *listener_main(void *arg)
 			sl_warn_once("the seccomp listener stopped", (int)-rc);
 			return 0;
 		}
+		/* Listed before anything else, for the keeper (board.h). */
+		if (board && !ss_board_hold(board, board_entry, n.id)) {
+			ss_reply(n.id, 0, true);
+			continue;
+		}
 		handle(&n);
 	}
 }
@@ -316,10 +356,14 @@ static int spawn(void)
 
 	my_pid = (pid_t)sl_sys0(SYS_getpid);
 	/* Signed in now, under our TID until the thread runs: the keeper
-	 * must not take our first calls.  Full: it takes some; no harm. */
-	if (board)
+	 * must not take our first calls. */
+	if (board) {
 		board_entry = ss_board_join(board, my_pid,
 					    (pid_t)sl_sys0(SYS_gettid));
+		/* No room to list what we hold: better no listener. */
+		if (board_entry < 0)
+			return -ENOSPC;
+	}
 	if (pthread_attr_init(&attr))
 		return -ENOMEM;
 	sigfillset(&all);
@@ -348,8 +392,9 @@ int ss_listener_child(void)
 {
 	if (lfd < 0)
 		return 0;
-	/* The parent's calls in flight are not ours. */
+	/* The parent's calls in flight and threads are not ours. */
 	memset(ss_slots, 0, sizeof(ss_slots));
+	memset(ours, 0, sizeof(ours));
 	ss_watch_child();
 	return spawn();
 }
