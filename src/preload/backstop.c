@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -29,6 +30,8 @@
 #include "stats.h"
 
 #define ENV_NAME "SYSLET_BACKSTOP"
+
+bool shim_backstop_on;
 
 static void count(int nr, uint64_t t0, long ret)
 {
@@ -47,9 +50,26 @@ static const struct ss_listener_ops ops = {
 	.now = now,
 };
 
-/* After the engine's own, which makes the context whole in the child. */
+/*
+ * A fork() child starts its listener only once it has lived a while (at
+ * its first interposed call after 10 ms): most children exec at once, and
+ * a listener that exec kills while it answers another process's call
+ * leaves that call to the keeper's slow orphan scan (board.h).  Until
+ * then the parent's listener lets the child's calls run natively.
+ */
+#define CHILD_DELAY_NS 10000000
+int64_t shim_listener_due;
+
 static void child(void)
 {
+	shim_listener_due = sl_now_ns() + CHILD_DELAY_NS;
+}
+
+void shim_backstop_due(void)
+{
+	if (sl_now_ns() < shim_listener_due)
+		return;
+	shim_listener_due = 0;
 	if (ss_listener_child())
 		sl_warn_once("cannot start the seccomp listener after fork",
 			     EAGAIN);
@@ -83,6 +103,38 @@ static int park(int fd, int to)
 	return to;
 }
 
+/*
+ * The system call stubs at a fixed address, the same in every process of
+ * the tree: the filter lets calls through by the address they are made
+ * from, and an exec'ed image maps the shim elsewhere.  @at 0: pick one.
+ * Returns the address, or 0 (the backstop cannot be used here).
+ */
+static uintptr_t gates_at(uintptr_t at)
+{
+	int tries = at ? 1 : 16;
+	uint64_t r;
+	long p;
+
+	while (tries--) {
+		if (!at) {
+			if (sl_sys3(SYS_getrandom, &r, sizeof(r), 0) != sizeof(r))
+				return 0;
+			/* Page-aligned, in the middle of the user half. */
+			at = (uintptr_t)(0x100000000000ull +
+					 (r % 0x200000000ull) * 4096);
+		}
+		p = sl_sys6(SYS_mmap, at, 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			    -1, 0);
+		if (p == (long)at && !sl_gates_move((void *)at))
+			return at;
+		if (p == (long)at)
+			sl_sys2(SYS_munmap, at, 4096);
+		at = 0;
+	}
+	return 0;
+}
+
 /* Is @fd a seccomp listener? */
 static bool is_listener(int fd)
 {
@@ -99,12 +151,14 @@ static bool is_listener(int fd)
 
 /*
  * An exec'ed image of a tree under the backstop: borrow the listener and
- * the board from the keeper ($SYSLET_BACKSTOP is "PID:LISTENER:BOARD:AT",
- * the keeper's numbers for them and the tree's number of the listener).
+ * the board from the keeper ($SYSLET_BACKSTOP is "PID:LISTENER:BOARD:AT:
+ * GATES", the keeper's numbers for them, the tree's number of the
+ * listener and the address of its system call stubs).
  */
 static int adopt(struct ss_board **board)
 {
 	const char *v = getenv(ENV_NAME);
+	unsigned long long gates;
 	long pid, fd[3];
 	char *end;
 	int lfd, bfd, rc;
@@ -122,8 +176,14 @@ static int adopt(struct ss_board **board)
 	if (*end != ':' || fd[1] < 0)
 		return -EINVAL;
 	fd[2] = strtol(end + 1, &end, 10);
-	if (*end || fd[2] < 0 || fd[2] > INT32_MAX)
+	if (*end != ':' || fd[2] < 0 || fd[2] > INT32_MAX)
 		return -EINVAL;
+	gates = strtoull(end + 1, &end, 16);
+	if (*end || !gates)
+		return -EINVAL;
+	/* Our own calls would be caught: no listener may run here. */
+	if (!gates_at((uintptr_t)gates))
+		return -EADDRINUSE;
 	lfd = ss_keeper_take((pid_t)pid, (int)fd[0]);
 	if (lfd < 0)
 		return lfd;
@@ -143,9 +203,10 @@ static int adopt(struct ss_board **board)
 }
 
 /* The first process of a tree: keeper, board, filter. */
-static int load(const struct ss_filter *f, int at_fd, struct ss_board **board)
+static int load(const struct ss_filter *f, int at_fd, uintptr_t gates,
+		struct ss_board **board)
 {
-	char env[80];
+	char env[100];
 	int sock, lfd, bfd, at[2], rc;
 	pid_t keeper;
 
@@ -178,8 +239,8 @@ static int load(const struct ss_filter *f, int at_fd, struct ss_board **board)
 			     -rc);
 		return lfd;
 	}
-	snprintf(env, sizeof(env), "%d:%d:%d:%d", (int)keeper, at[0], at[1],
-		 at_fd);
+	snprintf(env, sizeof(env), "%d:%d:%d:%d:%llx", (int)keeper, at[0],
+		 at[1], at_fd, (unsigned long long)gates);
 	setenv(ENV_NAME, env, 1);
 	return lfd;
 }
@@ -187,11 +248,12 @@ static int load(const struct ss_filter *f, int at_fd, struct ss_board **board)
 void shim_backstop_init(void)
 {
 	int trap[SL_SYSTAB_MAX];
-	uintptr_t gates[2] = { (uintptr_t)sl_gate_end, (uintptr_t)sl_cp_end };
+	uintptr_t gates[2], page;
 	struct ss_board *board = 0;
 	struct ss_filter f;
 	size_t n = 0;
 	int nr, lfd, rc, at_fd;
+	bool stats;
 
 	if (!shim_on || !shim_policy_value(SP_BACKSTOP))
 		return;
@@ -204,14 +266,32 @@ void shim_backstop_init(void)
 	if (!shim_get_ctx())
 		return;
 	lfd = adopt(&board);
+	if (lfd == -EADDRINUSE) {
+		/* Under the tree's filter, but our calls cannot pass it. */
+		sl_warn_once("the seccomp backstop's gate address is taken here",
+			     EADDRINUSE);
+		return;
+	}
 	if (lfd < 0) {
+		page = gates_at(0);
+		if (!page) {
+			sl_warn_once("cannot map the seccomp backstop's gates",
+				     ENOMEM);
+			return;
+		}
+		gates[0] = sl_gates.gate_end;
+		gates[1] = sl_gates.cp_end;
 		at_fd = pick_fd();
+		/* libseccomp's own calls are not the program's: uncounted. */
+		stats = shim_stats_on;
+		shim_stats_on = false;
 		rc = ss_filter_build_guarded(trap, n, at_fd, gates, 2, &f);
+		shim_stats_on = stats;
 		if (rc) {
 			sl_warn_once("cannot build the seccomp filter", -rc);
 			return;
 		}
-		lfd = load(&f, at_fd, &board);
+		lfd = load(&f, at_fd, page, &board);
 		ss_filter_free(&f);
 	}
 	if (lfd == -EBUSY) {
@@ -234,4 +314,5 @@ void shim_backstop_init(void)
 	}
 	pthread_atfork(0, 0, child);
 	shim_policy_trap_native();
+	shim_backstop_on = true;
 }

@@ -109,6 +109,8 @@ long shim_run(int nr, long *args, bool restart)
 {
 	uint8_t outcome;
 
+	if (__builtin_expect(shim_listener_due != 0, 0))
+		shim_backstop_due();
 	if (__builtin_expect(shim_stats_on, 0))
 		return shim_stats_run(nr, args, restart);
 	return route(nr, args, restart, &outcome);

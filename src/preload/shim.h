@@ -83,7 +83,10 @@ bool shim_policy_traps(int nr);
 void shim_policy_trap_native(void);
 
 /* backstop.c */
+extern bool shim_backstop_on; /* this process's listener is up */
+extern int64_t shim_listener_due; /* a fork child's listener: when */
 void shim_backstop_init(void);
+void shim_backstop_due(void);
 struct syslet_ctx *shim_get_ctx(void);
 
 /* pcancel.c */

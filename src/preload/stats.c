@@ -75,6 +75,9 @@ void shim_stats_count(int nr, int route, uint64_t t0, long ret)
 
 	if (!f || nr < 0 || nr >= SR_NR_MAX || !shim_stats_on)
 		return;
+	/* The backstop's listener counts it, as trapped. */
+	if (route == SR_NATIVE && shim_backstop_on && shim_policy_traps(nr))
+		return;
 	s = slot_self(f);
 	e = &s->e[nr];
 	add(&e->calls, 1);

@@ -195,12 +195,29 @@ static inline long pt_wait_blocked(pid_t tid)
 	return -1;
 }
 
-/* A helper (not waiting for work) in a call on fd, within 100 ms. */
+/* Is the seccomp backstop's listener among our threads? */
+static inline bool pt_backstop(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	bool found = false;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && pt_is_listener(atoi(de->d_name)))
+			found = true;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A helper (not waiting for work) in a call on fd, within 2 s; at once
+ * false without the seccomp backstop. */
 static inline bool pt_helper_busy_on(int fd)
 {
+	bool backstop = pt_backstop();
 	int i;
 
-	for (i = 0; i < 100; i++) {
+	for (i = 0; backstop && i < 2000; i++) {
 		DIR *d = opendir("/proc/self/task");
 		struct dirent *de;
 		bool busy = false;
