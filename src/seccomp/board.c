@@ -3,6 +3,9 @@
  * the keeper uses it too. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -14,11 +17,13 @@
 #include "board.h"
 
 #define BOARD_SIZE ((sizeof(struct ss_board) + 4095) & ~(size_t)4095)
-/* Ids below the newest that a scan looks at, and scans an orphan must
- * survive (about 1.5 s: a listener is never that long between receiving a
- * call and listing it). */
+/*
+ * Ids below the newest listed that a scan looks at, and above it (a
+ * listener that died between receiving a call and listing it never said
+ * so).
+ */
 #define SCAN_IDS 4096
-#define SCANS 3
+#define SCAN_AHEAD 64
 
 int ss_board_map(int fd, struct ss_board **b)
 {
@@ -99,8 +104,9 @@ bool ss_board_hold(struct ss_board *b, int entry, uint64_t id)
 	uint64_t *h = b->e[entry].held, last;
 	int i;
 
+	/* Ids count up from a random start: "newer" modulo 2^64. */
 	last = __atomic_load_n(&b->last_id, __ATOMIC_RELAXED);
-	if ((int64_t)(id - last) > 0)
+	if (!last || (int64_t)(id - last) > 0)
 		__atomic_store_n(&b->last_id, id, __ATOMIC_RELAXED);
 	for (i = 0; i < SS_BOARD_CELLS; i++)
 		if (!__atomic_load_n(&h[i], __ATOMIC_RELAXED)) {
@@ -141,61 +147,81 @@ static bool held(const struct ss_board *b, uint64_t id)
 	return false;
 }
 
-/* Count @id as an orphan once more; answer it after SCANS times. */
-static void orphan(int fd, uint64_t id, const struct ss_orphans *was,
-		   struct ss_orphans *now)
-{
-	int i, t = 1;
-
-	for (i = 0; i < now->n; i++)
-		if (now->seen[i] == id)
-			return;
-	for (i = 0; i < was->n; i++)
-		if (was->seen[i] == id)
-			t = was->times[i] + 1;
-	if (t >= SCANS) {
-		struct seccomp_notif_resp r = {
-			.id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE
-		};
-
-		sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_SEND, &r);
-		return;
-	}
-	if (now->n < 16) {
-		now->seen[now->n] = id;
-		now->times[now->n++] = (uint8_t)t;
-	}
-}
-
 static bool unanswered(int fd, uint64_t id)
 {
 	/* 0: received (SENT), not answered. */
 	return !sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
 }
 
+/* Is listener @i waiting in RECV, holding nothing it has not listed? */
+static bool waiting(const struct ss_board *b, int i)
+{
+	char path[64], buf[128], *e;
+	long fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall",
+		 (int)__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE),
+		 (int)__atomic_load_n(&b->e[i].tid, __ATOMIC_ACQUIRE));
+	fd = sl_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return !alive(b, i);
+	n = sl_sys3(SYS_read, fd, buf, sizeof(buf) - 1);
+	sl_sys1(SYS_close, fd);
+	if (n <= 0)
+		return !alive(b, i);
+	buf[n] = 0;
+	/* "16 0xFD 0xc0502100 ...": ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV) */
+	if (strtol(buf, &e, 10) != SYS_ioctl)
+		return false;
+	strtoul(e, &e, 16);
+	return strtoul(e, 0, 16) == (unsigned long)SECCOMP_IOCTL_NOTIF_RECV;
+}
+
+/* Every live listener waits in RECV: none is between receiving a call
+ * and listing it. */
+static bool all_waiting(const struct ss_board *b)
+{
+	int i;
+
+	for (i = 0; i < SS_BOARD_SLOTS; i++)
+		if (__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE) &&
+		    alive(b, i) && !waiting(b, i))
+			return false;
+	return true;
+}
+
 /*
- * The earlier candidates again, then the ids since the last scan (all of
- * the last SCAN_IDS every tenth scan: a call may wait long before it is
- * received).
+ * A call received but not answered, that no live listener lists, while
+ * every live listener waits for more: the listener that received it has
+ * died, and nobody will answer it.  Checked in that order, it cannot be a
+ * call a listener has received and is about to list.
  */
 void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o)
 {
 	uint64_t last = __atomic_load_n(&b->last_id, __ATOMIC_RELAXED), id;
-	uint64_t from = last - SCAN_IDS;
-	struct ss_orphans now = { .n = 0 };
-	int i;
+	uint64_t from = last - SCAN_IDS, to = last + SCAN_AHEAD;
+	uint64_t cand[16];
+	int i, n = 0;
 
 	if (!last)
 		return;
-	for (i = 0; i < o->n; i++)
-		if (unanswered(fd, o->seen[i]) && !held(b, o->seen[i]))
-			orphan(fd, o->seen[i], o, &now);
-	if (o->scans++ % 10 && o->scanned && last - o->scanned < SCAN_IDS)
+	if (o->scans++ % 20 && o->scanned && last - o->scanned < SCAN_IDS)
 		from = o->scanned - 64;
-	for (id = last; id != from; id--)
+	for (id = to; id != from && n < 16; id--)
 		if (unanswered(fd, id) && !held(b, id))
-			orphan(fd, id, o, &now);
-	now.scanned = last;
-	now.scans = o->scans;
-	*o = now;
+			cand[n++] = id;
+	o->scanned = last;
+	if (!n || !all_waiting(b))
+		return;
+	for (i = 0; i < n; i++) {
+		struct seccomp_notif_resp r = {
+			.id = cand[i], .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE
+		};
+
+		if (!unanswered(fd, cand[i]) || held(b, cand[i]))
+			continue;
+		while (sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_SEND, &r) ==
+		       -EINTR)
+			;
+	}
 }

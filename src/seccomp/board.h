@@ -53,9 +53,6 @@ void ss_board_release(struct ss_board *b, int entry, uint64_t id);
 
 /* The keeper's scan for orphans, every so often; see ss_board. */
 struct ss_orphans {
-	uint64_t seen[16]; /* held by nobody at the last scans */
-	uint8_t times[16];
-	int n;
 	uint64_t scanned; /* the newest id the last scan saw */
 	unsigned int scans;
 };

@@ -72,7 +72,9 @@ static void take(int fd)
 	memset(&r, 0, sizeof(r));
 	r.id = n.id;
 	r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_SEND, &r);
+	/* A late alarm must not fail the send (EINTR): it would be lost. */
+	while (sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_SEND, &r) == -EINTR)
+		;
 }
 
 /*
@@ -84,11 +86,11 @@ static void take(int fd)
 static void serve(int fd, const struct ss_board *b)
 {
 	struct timespec look = { 0, LOOK_NS };
-	struct ss_orphans orphans = { .n = 0 };
+	struct ss_orphans orphans = { 0 };
 	int rd, stale = 0, looks = 0;
 
 	for (;;) {
-		if (++looks % 50 == 0) /* about every half second */
+		if (++looks % 5 == 0) /* about every 50 ms */
 			ss_board_orphans((struct ss_board *)b, fd, &orphans);
 		if (ss_board_listening(b)) {
 			sl_sys2(SYS_nanosleep, &look, 0);
@@ -133,6 +135,7 @@ static __attribute__((noreturn)) void keeper_main(int sock)
 {
 	struct sigaction sa;
 	struct ss_board *b;
+	sigset_t one;
 	int fds[2];
 
 	sl_sys1(SYS_setsid, 0);
@@ -145,10 +148,14 @@ static __attribute__((noreturn)) void keeper_main(int sock)
 	if (sock != 0)
 		sl_sys3(SYS_dup3, sock, 0, O_CLOEXEC);
 	sl_sys3(SYS_close_range, 1, ~0U, 0);
-	/* No SA_RESTART: the alarm interrupts RECV (take()). */
+	/* No SA_RESTART: the alarm interrupts RECV (take()).  Made with
+	 * every signal blocked: SIGALRM alone is let in. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = wake;
 	sigaction(SIGALRM, &sa, 0);
+	sigemptyset(&one);
+	sigaddset(&one, SIGALRM);
+	sl_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &one, 0, _NSIG / 8);
 	if (!recv_fds(0, fds) && !ss_board_map(fds[1], &b)) {
 		/* Tell the shim the numbers they are under. */
 		sl_sys4(SYS_sendto, 0, fds, sizeof(fds), 0);

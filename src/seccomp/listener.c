@@ -56,7 +56,11 @@ long ss_reply(uint64_t id, long val, bool cont)
 		r.error = (int)val;
 	else
 		r.val = val;
-	rc = ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
+	/* The lock it takes is interruptible: a helper's cancel signal
+	 * must not lose the reply. */
+	do
+		rc = ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
+	while (rc == -EINTR);
 	if (board)
 		ss_board_release(board, board_entry, id);
 	return rc;
