@@ -19,10 +19,13 @@ static int tp[NTHREADS][2];
 static pid_t ttid[NTHREADS];
 static char tgot[NTHREADS][16];
 
+static struct pt_feeder feeders[3];
+static int nfeeders;
+
 static void feed(int rfd, int wfd, long nr, const char *what,
 		 const char *data)
 {
-	struct pt_feeder *f = calloc(1, sizeof(*f));
+	struct pt_feeder *f = &feeders[nfeeders++];
 
 	f->tid = pt_tid();
 	f->fd = rfd;
@@ -121,5 +124,7 @@ int main(void)
 
 	many();
 	fclose(fp);
+	while (nfeeders)
+		pt_feeder_join(&feeders[--nfeeders]);
 	return pt_exit();
 }

@@ -10,7 +10,8 @@
 # program is not installed; then "N passed, N failed, N skipped".
 #
 # Environment: abs_top_builddir (set by 'make check') locates the launcher
-# $abs_top_builddir/syslet; SYSLET overrides it.  SYSLET_TEST_KEEP=1 keeps
+# $abs_top_builddir/syslet; SYSLET overrides it.  SYSLET_TEST_RUN_ARGS
+# adds options to 'syslet run' (--policy FILE).  SYSLET_TEST_KEEP=1 keeps
 # the temporary directory.  Arguments: case names, to run only those.
 set -euo pipefail
 
@@ -148,7 +149,8 @@ pair() {
 	[ -e "$T/stdin" ] && in=$T/stdin
 	for mode in n s; do
 		local run=()
-		[ $mode = s ] && run=("$SYSLET" run --)
+		# shellcheck disable=SC2206 # options, word-split on purpose
+		[ $mode = s ] && run=("$SYSLET" run ${SYSLET_TEST_RUN_ARGS:-} --)
 		rc=0
 		(cd "$T/$mode" && exec timeout -k 5 "$case_timeout" ${run[@]+"${run[@]}"} "$@") \
 			<"$in" >"$T/$mode.$label.out" 2>"$T/$mode.$label.err" || rc=$?
