@@ -15,7 +15,7 @@ int sp_policy_write(const struct sp_policy *p, FILE *f)
 	fputs("# syslet policy (syslet-policy(5)).  Calls not listed run inline,\n"
 	      "# on the calling thread.  Routes: inline, nowait (try without\n"
 	      "# blocking, else a helper), helper (always a helper), trap (the\n"
-	      "# seccomp backstop; not built yet: as nowait).\n\n",
+	      "# seccomp backstop, with set backstop on).\n\n",
 	      f);
 	for (s = 0; s < SP_NSETTINGS; s++) {
 		sp_setting_format(s, p->value[s], val, sizeof(val));
