@@ -99,15 +99,16 @@ void ss_board_retid(struct ss_board *b, int entry, pid_t tid)
 		__atomic_store_n(&b->e[entry].tid, tid, __ATOMIC_RELEASE);
 }
 
+void ss_board_seen(struct ss_board *b, uint64_t id)
+{
+	__atomic_store_n(&b->last_id, id, __ATOMIC_RELAXED);
+}
+
 bool ss_board_hold(struct ss_board *b, int entry, uint64_t id)
 {
-	uint64_t *h = b->e[entry].held, last;
+	uint64_t *h = b->e[entry].held;
 	int i;
 
-	/* Ids count up from a random start: "newer" modulo 2^64. */
-	last = __atomic_load_n(&b->last_id, __ATOMIC_RELAXED);
-	if (!last || (int64_t)(id - last) > 0)
-		__atomic_store_n(&b->last_id, id, __ATOMIC_RELAXED);
 	for (i = 0; i < SS_BOARD_CELLS; i++)
 		if (!__atomic_load_n(&h[i], __ATOMIC_RELAXED)) {
 			__atomic_store_n(&h[i], id, __ATOMIC_RELEASE);
@@ -129,7 +130,7 @@ void ss_board_release(struct ss_board *b, int entry, uint64_t id)
 }
 
 /*
- * Held by a listener that lives?  Its thread, not its process: an exec
+ * Listed by a listener that lives?  Its thread, not its process: an exec
  * kills the listener, and a zombie still answers kill(pid, 0).
  */
 static bool held(const struct ss_board *b, uint64_t id)

@@ -19,14 +19,15 @@
 #define SS_BOARD_CELLS 128
 
 /*
- * Each listener also lists the notifications it holds (received, not yet
- * answered).  One held by nobody alive was taken by a listener whose
- * process then died (a parent's listener answering a child's call exits
- * with it): the kernel would let that call wait for ever, so the keeper
- * answers it (ss_board_orphans()).
+ * Each listener also lists the calls it leaves unanswered when it goes
+ * back to waiting (those on helpers).  A call received and not answered,
+ * listed by no live listener, while every live listener waits in RECV,
+ * was taken by a listener that then died (a child's listener, answering
+ * its parent's wait4() as the child exits): the kernel would let that
+ * call wait for ever, so the keeper answers it (ss_board_orphans()).
  */
 struct ss_board {
-	uint64_t last_id; /* the newest notification id seen */
+	uint64_t last_id; /* a recent notification id, for the scan */
 	struct {
 		int32_t pid; /* 0: free */
 		int32_t tid; /* the listener thread */
@@ -46,8 +47,10 @@ int ss_board_join(struct ss_board *b, pid_t pid, pid_t tid);
 void ss_board_retid(struct ss_board *b, int entry, pid_t tid);
 /* Does some listener live? */
 bool ss_board_listening(const struct ss_board *b);
-/* Entry @entry holds (received) notification @id: false if it has no room
- * left, and must then answer it at once. */
+/* A notification was received (ids count up from a random start). */
+void ss_board_seen(struct ss_board *b, uint64_t id);
+/* Entry @entry leaves notification @id unanswered for a while: false if
+ * it has no room left, and must then answer it at once. */
 bool ss_board_hold(struct ss_board *b, int entry, uint64_t id);
 void ss_board_release(struct ss_board *b, int entry, uint64_t id);
 

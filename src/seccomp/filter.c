@@ -180,10 +180,14 @@ int ss_filter_build_guarded(const int *trap, size_t ntrap, int guard,
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return -ENOMEM;
-	for (i = 0; i < ntrap && !rc; i++)
+	for (i = 0; i < ntrap && !rc; i++) {
 		rc = trap[i] < 0 ? -EINVAL
 				 : seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
 						    trap[i], 0);
+		/* Caught calls first: the filter runs for each of them. */
+		if (!rc)
+			seccomp_syscall_priority(ctx, trap[i], 255);
+	}
 	if (!rc && guard >= 0)
 		rc = guard_rules(ctx, trap, ntrap, guard);
 	if (!rc)

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "../engine/internal.h"
 #include "board.h"
@@ -61,8 +62,6 @@ long ss_reply(uint64_t id, long val, bool cont)
 	do
 		rc = ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
 	while (rc == -EINTR);
-	if (board)
-		ss_board_release(board, board_entry, id);
 	return rc;
 }
 
@@ -118,12 +117,27 @@ static void settle(struct ss_slot *s, long r)
 	}
 	if (ops.count && r != SS_NOTDONE)
 		ops.count(s->nr, s->t0, r);
-	/* Nothing done: the caller makes the call itself. */
-	ss_reply(s->id, r, r == SS_NOTDONE);
-	/* A write that failed with EPIPE raises SIGPIPE where it was made. */
-	if (sl_raises_sigpipe(s->nr, s->args, r))
-		sl_sys3(SYS_tgkill, my_pid, s->tid, SIGPIPE);
+	ss_reply_drop(s, r);
+}
+
+/*
+ * Free @s, then answer its call with @r (SS_NOTDONE: the caller makes the
+ * call itself): freed first, so that the thread's next call finds no slot
+ * of its own still in use.
+ */
+void ss_reply_drop(struct ss_slot *s, long r)
+{
+	uint64_t id = s->id;
+	bool pipe = sl_raises_sigpipe(s->nr, s->args, r), held = s->held;
+	pid_t tid = s->tid;
+
 	ss_slot_drop(s);
+	ss_reply(id, r, r == SS_NOTDONE);
+	if (held)
+		ss_board_release(board, board_entry, id);
+	/* A write that failed with EPIPE raises SIGPIPE where it was made. */
+	if (pipe)
+		sl_sys3(SYS_tgkill, my_pid, tid, SIGPIPE);
 }
 
 /* A helper finished (or a canceller stopped) a trapped call; under the
@@ -164,6 +178,7 @@ static void run(struct ss_slot *s)
 	struct syslet_ctx *ctx;
 	struct sl_rw rw = { 0 };
 	uint32_t st = S_RUN;
+	bool listed;
 	long r;
 
 	if (!sl_nowait(s->nr, e, s->args, &rw, &r)) {
@@ -172,8 +187,13 @@ static void run(struct ss_slot *s)
 	}
 	ctx = ops.ctx ? ops.ctx() : 0;
 	__atomic_store_n(&s->ctx, ctx, __ATOMIC_RELEASE);
-	if (ctx && !sl_trap_dispatch(ctx, s->nr, s->args, &rw, helper_done, s,
-				     &s->req)) {
+	/* Unanswered once we wait again: listed, or the keeper would take
+	 * it for an orphan (board.h).  No room: not given to a helper. */
+	listed = !board || (ctx && ss_board_hold(board, board_entry, s->id));
+	s->held = board && listed;
+	if (ctx && listed &&
+	    !sl_trap_dispatch(ctx, s->nr, s->args, &rw, helper_done, s,
+			      &s->req)) {
 		/* Counted before the helper can end it (helper_done()). */
 		ss_watch_add(s);
 		/* A claim that came before the request could be seen. */
@@ -181,13 +201,16 @@ static void run(struct ss_slot *s)
 			cancel_helper(s);
 		return;
 	}
+	if (s->held) {
+		ss_board_release(board, board_entry, s->id);
+		s->held = false;
+	}
 	if (rw.op == SL_RW_NONE) {
 		/* No helper: the caller makes the call itself. */
 		if (cas(s, &st, S_SENDING)) {
-			ss_reply(s->id, 0, true);
 			if (ops.count)
 				ops.count(s->nr, s->t0, 0);
-			ss_slot_drop(s);
+			ss_reply_drop(s, SS_NOTDONE);
 		} else {
 			settle(s, SS_NOTDONE);
 		}
@@ -259,7 +282,12 @@ static struct {
 static bool ours_is(pid_t tid)
 {
 	unsigned int i = (unsigned int)tid % OURS;
-	int64_t now = sl_now_ns();
+	struct timespec ts;
+	int64_t now;
+
+	/* The coarse clock (vDSO, ticks of a few ms) is plenty here. */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 
 	if (ours[i].tid == tid && now < ours[i].until)
 		return true;
@@ -299,7 +327,7 @@ static void handle(const struct seccomp_notif *n)
 	 * caught: their result is not ours to see). */
 	if (!e || e->cls != SYSLET_CLASS_ANY ||
 	    sl_thread_bound(nr, (const long *)n->data.args, 0) ||
-	    find(tid) || !(s = take(tid))) {
+	    !(s = take(tid))) {
 		ss_reply(n->id, 0, true);
 		if (ops.count)
 			ops.count(nr, ops.now ? ops.now() : 0, 0);
@@ -312,6 +340,7 @@ static void handle(const struct seccomp_notif *n)
 	s->fin = 0;
 	s->req = 0;
 	s->ctx = 0;
+	s->held = false;
 	s->t0 = ops.now ? ops.now() : 0;
 	/*
 	 * No SECCOMP_IOCTL_NOTIF_ID_VALID: a thread of ours cannot die in
@@ -342,11 +371,8 @@ static void *listener_main(void *arg)
 			sl_warn_once("the seccomp listener stopped", (int)-rc);
 			return 0;
 		}
-		/* Listed before anything else, for the keeper (board.h). */
-		if (board && !ss_board_hold(board, board_entry, n.id)) {
-			ss_reply(n.id, 0, true);
-			continue;
-		}
+		if (board)
+			ss_board_seen(board, n.id);
 		handle(&n);
 	}
 }
@@ -439,6 +465,5 @@ void ss_listener_cancel(pid_t tid)
 	 * itself, where the cancel acts as it would natively (or not at all,
 	 * with cancellation disabled).  Done first: it gets the result.
 	 */
-	ss_reply(s->id, r, r == SS_NOTDONE);
-	ss_slot_drop(s);
+	ss_reply_drop(s, r);
 }

@@ -35,6 +35,7 @@ struct ss_slot {
 	struct sl_req *req;	/* on a helper; under the context lock */
 	struct syslet_ctx *ctx;
 	uint64_t t0;		/* statistics */
+	bool held;		/* listed on the board (board.h) */
 	int64_t next_look_ns;	/* watch.c */
 	int64_t look_every_ns;
 };
@@ -45,6 +46,7 @@ extern struct ss_slot ss_slots[SS_SLOTS];
 long ss_slot_claim(struct ss_slot *s);
 long ss_reply(uint64_t id, long val, bool cont);
 void ss_slot_drop(struct ss_slot *s);
+void ss_reply_drop(struct ss_slot *s, long r);
 
 /* watch.c: a call went to a helper; the watcher looks for signals. */
 void ss_watch_add(struct ss_slot *s);

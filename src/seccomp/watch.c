@@ -91,8 +91,7 @@ static void look(int64_t now)
 		 * signal interrupts it there (or restarts it), as natively.
 		 * Safe even if this was already the thread's next call.
 		 */
-		ss_reply(s->id, r, r == SS_NOTDONE);
-		ss_slot_drop(s);
+		ss_reply_drop(s, r);
 	}
 }
 
