@@ -31,27 +31,6 @@
 #define HELPER_SHARE 0.5
 #define HELPER_MEAN_NS 50000ull
 
-/*
- * Calls whose only work is the wait itself: a helper cannot make their
- * caller wait less, it only adds a hand-off to every call (smbd's event
- * loop made 31,000 epoll_waits through helpers in the Samba trial).
- */
-static const int pure_waits[] = {
-	SYS_poll,	  SYS_ppoll,	    SYS_select,	    SYS_pselect6,
-	SYS_epoll_wait,	  SYS_epoll_pwait,  SYS_epoll_pwait2, SYS_nanosleep,
-	SYS_clock_nanosleep, SYS_pause,	    SYS_wait4,	    SYS_waitid,
-};
-
-static bool pure_wait(int nr)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(pure_waits) / sizeof(pure_waits[0]); i++)
-		if (pure_waits[i] == nr)
-			return true;
-	return false;
-}
-
 struct rule {
 	int nr, route;
 	char why[224];
@@ -129,7 +108,7 @@ static size_t suggest(const struct sr_entry *sum, unsigned long long min,
 			r->route = sp_default_route(nr);
 		} else {
 			r->route = choose(&sum[nr], s->nb > SL_NB_BLOCKS,
-					  pure_wait(nr), r->why, sizeof(r->why));
+					  sl_pure_wait(nr), r->why, sizeof(r->why));
 		}
 		/* Only from a report not of this syslet's making. */
 		if (sum[nr].routes[SR_TRAPPED] && !caught)

@@ -543,3 +543,18 @@ SYSLET_API int syslet_syscall_max(void)
 {
 	return SL_SYSTAB_MAX;
 }
+
+bool sl_pure_wait(int nr)
+{
+	static const short waits[] = {
+		SYS_poll,	SYS_ppoll,	    SYS_select,	      SYS_pselect6,
+		SYS_epoll_wait, SYS_epoll_pwait,    SYS_epoll_pwait2, SYS_nanosleep,
+		SYS_clock_nanosleep, SYS_pause,	    SYS_wait4,	      SYS_waitid,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
+		if (waits[i] == nr)
+			return true;
+	return false;
+}

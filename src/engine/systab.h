@@ -8,6 +8,7 @@
 #ifndef SL_SYSTAB_H
 #define SL_SYSTAB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* How the submitter tries a call without blocking (struct sl_sysent.nb). */
@@ -49,6 +50,14 @@ struct sl_sysent {
 extern const struct sl_sysent sl_systab[SL_SYSTAB_MAX];
 
 /* NULL for numbers out of range or unassigned. */
+/*
+ * Calls whose only work is the wait itself (poll family, sleeps, wait4):
+ * a helper cannot make their caller wait less, it only adds a hand-off
+ * (policy suggest keeps them inline; the backstop lets one that would
+ * block wait natively, where signals and stops act on it as usual).
+ */
+bool sl_pure_wait(int nr);
+
 static inline const struct sl_sysent *sl_sys(long nr)
 {
 	if (nr < 0 || nr >= SL_SYSTAB_MAX || !sl_systab[nr].name)

@@ -23,7 +23,7 @@
  * so).
  */
 #define SCAN_IDS 4096
-#define SCAN_AHEAD 64
+#define SCAN_AHEAD 256
 
 int ss_board_map(int fd, struct ss_board **b)
 {

@@ -56,7 +56,7 @@ static void wake(int sig)
  * and would make us a listener that takes every other call: a timer cuts
  * the wait short.
  */
-static void take(int fd)
+static void take(int fd, struct ss_board *b)
 {
 	struct itimerval t = { .it_value = { 0, 1000 } }, off = { 0 };
 	struct seccomp_notif n;
@@ -69,6 +69,7 @@ static void take(int fd)
 	setitimer(ITIMER_REAL, &off, 0);
 	if (rc)
 		return;
+	ss_board_seen(b, n.id); /* keeps the orphan scan's window current */
 	memset(&r, 0, sizeof(r));
 	r.id = n.id;
 	r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -99,7 +100,7 @@ static void serve(int fd, const struct ss_board *b)
 				return;
 			stale = rd ? stale + 1 : 0;
 			if (stale >= LOOKS) {
-				take(fd);
+				take(fd, (struct ss_board *)b);
 				stale = 0;
 			}
 			continue;
@@ -109,7 +110,7 @@ static void serve(int fd, const struct ss_board *b)
 		if (rd < 0)
 			return;
 		if (rd && !ss_board_listening(b))
-			take(fd);
+			take(fd, (struct ss_board *)b);
 	}
 }
 

@@ -185,7 +185,12 @@ static void run(struct ss_slot *s)
 		settle(s, r);
 		return;
 	}
-	ctx = ops.ctx ? ops.ctx() : 0;
+	/*
+	 * A wait that would block waits natively: a helper cannot shorten
+	 * it, and there stops act on it (a tracer that waits for its tracee
+	 * to stop, as LeakSanitizer's does, would otherwise wait for ever).
+	 */
+	ctx = ops.ctx && !sl_pure_wait(s->nr) ? ops.ctx() : 0;
 	__atomic_store_n(&s->ctx, ctx, __ATOMIC_RELEASE);
 	/* Unanswered once we wait again: listed, or the keeper would take
 	 * it for an orphan (board.h).  No room: not given to a helper. */
