@@ -201,17 +201,25 @@ void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o)
 {
 	uint64_t last = __atomic_load_n(&b->last_id, __ATOMIC_RELAXED), id;
 	uint64_t from = last - SCAN_IDS, to = last + SCAN_AHEAD;
-	uint64_t cand[16];
+	uint64_t cand[SS_ORPHANS_MAX];
 	int i, n = 0;
 
 	if (!last)
 		return;
+	for (i = 0; i < o->n; i++)
+		if (unanswered(fd, o->cand[i]) && !held(b, o->cand[i]))
+			cand[n++] = o->cand[i];
 	if (o->scans++ % 20 && o->scanned && last - o->scanned < SCAN_IDS)
 		from = o->scanned - 64;
-	for (id = to; id != from && n < 16; id--)
-		if (unanswered(fd, id) && !held(b, id))
+	for (id = to; id != from && n < SS_ORPHANS_MAX; id--) {
+		for (i = 0; i < n && cand[i] != id; i++)
+			;
+		if (i == n && unanswered(fd, id) && !held(b, id))
 			cand[n++] = id;
+	}
 	o->scanned = last;
+	memcpy(o->cand, cand, sizeof(cand[0]) * (size_t)n);
+	o->n = n;
 	if (!n || !all_waiting(b))
 		return;
 	for (i = 0; i < n; i++) {
@@ -225,4 +233,5 @@ void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o)
 		       -EINTR)
 			;
 	}
+	o->n = 0;
 }

@@ -55,9 +55,14 @@ bool ss_board_hold(struct ss_board *b, int entry, uint64_t id);
 void ss_board_release(struct ss_board *b, int entry, uint64_t id);
 
 /* The keeper's scan for orphans, every so often; see ss_board. */
+#define SS_ORPHANS_MAX 32
 struct ss_orphans {
 	uint64_t scanned; /* the newest id the last scan saw */
 	unsigned int scans;
+	/* Found while some listener was busy: looked at again each scan,
+	 * however far the window has moved on. */
+	uint64_t cand[SS_ORPHANS_MAX];
+	int n;
 };
 void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o);
 
