@@ -238,6 +238,8 @@ static inline void sl_store(const struct syslet_atom *a, long ret)
 
 /* nowait.c */
 #define SL_WOULDBLOCK 1
+int sl_nowait_strict(int nr, const struct sl_sysent *e, const long *args,
+		     struct sl_rw *rw, long *ret);
 int sl_nowait(int nr, const struct sl_sysent *e, const long *args,
 	      struct sl_rw *rw, long *ret);
 long sl_finish_blocking(int nr, const long *args, struct sl_rw *rw,

@@ -16,6 +16,8 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/select.h>
@@ -53,6 +55,16 @@ static bool fd_is_file(int fd)
 	if (sl_sys2(SYS_fstat, fd, &st) < 0)
 		return false;
 	return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
+}
+
+/* Kernel files (procfs, sysfs) have no non-blocking mode but never wait. */
+static bool fd_never_waits(int fd)
+{
+	struct statfs sf;
+
+	if (sl_sys2(SYS_fstatfs, fd, &sf) < 0)
+		return false;
+	return sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC;
 }
 
 /* ------------------------------------------------------------------ */
@@ -231,7 +243,9 @@ static long rw_step(const struct sl_rw *rw, bool nowait,
 	return sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-enum { RW_DONE, RW_BLOCK, RW_NATIVE };
+/* RW_NOMODE: the file has no non-blocking mode (a FIFO opened by path):
+ * only the call itself can tell, blocking perhaps. */
+enum { RW_DONE, RW_BLOCK, RW_NATIVE, RW_NOMODE };
 
 static int rw_attempt(struct sl_rw *rw, long *ret)
 {
@@ -248,7 +262,7 @@ static int rw_attempt(struct sl_rw *rw, long *ret)
 			return RW_BLOCK;
 		}
 		if (r == -EOPNOTSUPP && !rw->acc)
-			return RW_NATIVE; /* this file has no NOWAIT mode */
+			return RW_NOMODE; /* this file has no NOWAIT mode */
 		if (r <= 0) {
 			*ret = rw->acc ? rw->acc : r;
 			return RW_DONE;
@@ -476,8 +490,8 @@ static int probe(int nr, const long *a, long *ret)
 
 /* ------------------------------------------------------------------ */
 
-int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
-	      struct sl_rw *rw, long *ret)
+static int nowait(int nr, const struct sl_sysent *e, const long *a,
+		  struct sl_rw *rw, long *ret, bool strict)
 {
 	int how = RW_NATIVE;
 
@@ -520,6 +534,8 @@ int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
 	default:
 		break;
 	}
+	if (how == RW_NOMODE)
+		how = strict && !fd_never_waits(rw->fd) ? RW_BLOCK : RW_NATIVE;
 	if (how == RW_NATIVE) {
 		rw->op = SL_RW_NONE;
 		*ret = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -532,6 +548,20 @@ int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
 	}
 	rw->op = SL_RW_NONE;
 	return 0;
+}
+
+int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
+	      struct sl_rw *rw, long *ret)
+{
+	return nowait(nr, e, a, rw, ret, false);
+}
+
+/* The backstop's listener must never block: a file without a non-blocking
+ * mode would block, as far as it knows. */
+int sl_nowait_strict(int nr, const struct sl_sysent *e, const long *a,
+		     struct sl_rw *rw, long *ret)
+{
+	return nowait(nr, e, a, rw, ret, true);
 }
 
 /* On a helper: finish the call, blocking, stopping early if cancelled. */

@@ -131,13 +131,17 @@ void ss_reply_drop(struct ss_slot *s, long r)
 	bool pipe = sl_raises_sigpipe(s->nr, s->args, r), held = s->held;
 	pid_t tid = s->tid;
 
+	/*
+	 * A write that failed with EPIPE raises SIGPIPE where it was made,
+	 * pending before the call returns, as natively: the default action
+	 * ends the process before it can print its "write error".
+	 */
+	if (pipe)
+		sl_sys3(SYS_tgkill, my_pid, tid, SIGPIPE);
 	ss_slot_drop(s);
 	ss_reply(id, r, r == SS_NOTDONE);
 	if (held)
 		ss_board_release(board, board_entry, id);
-	/* A write that failed with EPIPE raises SIGPIPE where it was made. */
-	if (pipe)
-		sl_sys3(SYS_tgkill, my_pid, tid, SIGPIPE);
 }
 
 /* A helper finished (or a canceller stopped) a trapped call; under the
@@ -181,7 +185,7 @@ static void run(struct ss_slot *s)
 	bool listed;
 	long r;
 
-	if (!sl_nowait(s->nr, e, s->args, &rw, &r)) {
+	if (!sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
 		settle(s, r);
 		return;
 	}
