@@ -217,6 +217,40 @@ static long interrupted(struct sl_call *c, const struct sl_rw *rw)
 	return rw->op != SL_RW_NONE && rw->acc > 0 ? rw->acc : -EINTR;
 }
 
+/*
+ * A request for one call @nr(@args), partly done as @rw says, waited for
+ * by one thread (SUBMIT_WAIT: no completion entry; a fork() child frees
+ * it, ctx.c), queued and in the in-flight index: the preload layer's
+ * (below) and the backstop's (trap.c).  NULL if none is free.
+ */
+struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
+				 const long *args, const struct sl_rw *rw)
+{
+	struct sl_req *req = ctx->free_reqs;
+
+	if (!req || ctx->closing)
+		return 0;
+	ctx->free_reqs = req->next;
+	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
+	req->head = &req->call_atom;
+	memset(&req->call_atom, 0, sizeof(req->call_atom));
+	req->call_atom.nr = nr;
+	req->cur = &req->call_atom;
+	memcpy(req->args, args, sizeof(req->args));
+	req->have_args = true;
+	req->rw = *rw;
+	req->sflags = SYSLET_SUBMIT_WAIT;
+	req->cancel = 0;
+	req->tid = 0;
+	req->done = SL_DONE_NO;
+	req->interrupt = 0;
+	req->last = 0;
+	req->result = 0;
+	req->state = SL_REQ_QUEUED;
+	sl_hash_add_locked(ctx, req);
+	return req;
+}
+
 static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		       const struct sl_sysent *e)
 {
@@ -238,29 +272,12 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		return run_home(c, &rw);
 
 	sl_ctx_lock(ctx);
-	req = ctx->free_reqs;
-	if (!req || ctx->closing) {
+	req = sl_req_one_locked(ctx, c->nr, c->args, &rw);
+	if (!req) {
 		sl_ctx_unlock(ctx);
 		return run_home(c, &rw);
 	}
-	ctx->free_reqs = req->next;
-	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
-	req->head = &req->call_atom;
-	memset(&req->call_atom, 0, sizeof(req->call_atom));
-	req->call_atom.nr = c->nr;
-	req->cur = &req->call_atom;
-	memcpy(req->args, c->args, sizeof(req->args));
-	req->have_args = true;
-	req->rw = rw;
-	req->sflags = SYSLET_SUBMIT_WAIT;
-	req->cancel = 0;
-	req->tid = 0;
-	req->done = SL_DONE_NO;
 	req->interrupt = c->interrupt;
-	req->last = 0;
-	req->result = 0;
-	req->state = SL_REQ_QUEUED;
-	sl_hash_add_locked(ctx, req);
 	rc = sl_helper_dispatch(ctx, req); /* unlocks */
 	errno = saved;
 	if (rc)

@@ -269,7 +269,10 @@ struct sigaction;
 int sl_cancel_signal_sigaction(int sig, const struct sigaction *act,
 			       struct sigaction *old);
 
-/* call.c: would the failed call @nr have raised SIGPIPE? */
+/* call.c */
+struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
+				 const long *args, const struct sl_rw *rw);
+/* Would the failed call @nr have raised SIGPIPE? */
 bool sl_raises_sigpipe(int nr, const long *args, long ret);
 
 /* trap.c */

@@ -84,7 +84,7 @@ static void take(int fd, struct ss_board *b)
  * one that stays is taken after LOOKS looks, so that nothing waits for
  * ever.  With no listener, each is taken at once.
  */
-static void serve(int fd, const struct ss_board *b)
+static void serve(int fd, struct ss_board *b)
 {
 	struct timespec look = { 0, LOOK_NS };
 	struct ss_orphans orphans = { 0 };
@@ -92,7 +92,7 @@ static void serve(int fd, const struct ss_board *b)
 
 	for (;;) {
 		if (++looks % 5 == 0) /* about every 50 ms */
-			ss_board_orphans((struct ss_board *)b, fd, &orphans);
+			ss_board_orphans(b, fd, &orphans);
 		if (ss_board_listening(b)) {
 			sl_sys2(SYS_nanosleep, &look, 0);
 			rd = readable(fd, 0);
@@ -100,7 +100,7 @@ static void serve(int fd, const struct ss_board *b)
 				return;
 			stale = rd ? stale + 1 : 0;
 			if (stale >= LOOKS) {
-				take(fd, (struct ss_board *)b);
+				take(fd, b);
 				stale = 0;
 			}
 			continue;
@@ -110,7 +110,7 @@ static void serve(int fd, const struct ss_board *b)
 		if (rd < 0)
 			return;
 		if (rd && !ss_board_listening(b))
-			take(fd, (struct ss_board *)b);
+			take(fd, b);
 	}
 }
 
