@@ -106,12 +106,27 @@ static void ctx_free(struct syslet_ctx *ctx)
 	free(ctx);
 }
 
-/* fork(): hold every context still, so the child gets them consistent. */
+/* The forking thread's signal mask, written under ctx_list_lock. */
+static sigset_t fork_mask;
+
+/*
+ * fork(): hold every context still, so the child gets them consistent.
+ * No handler may run while this thread holds the locks: one whose call
+ * needs a context's lock would wait for this very thread (smbd's SIGCHLD
+ * handler writes to tevent's eventfd, which under the seccomp backstop
+ * the listener serves).  Signals arriving meanwhile are delivered when
+ * fork() is done, as if they had come a moment later.  pthread_sigmask()
+ * leaves the C library's own signals (setxid, cancel) unblocked.
+ */
 static void atfork_prepare(void)
 {
 	struct syslet_ctx *c;
+	sigset_t all, old;
 
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_mutex_lock(&ctx_list_lock);
+	fork_mask = old;
 	for (c = ctx_list; c; c = c->next_ctx)
 		pthread_mutex_lock(&c->lock);
 }
@@ -119,10 +134,12 @@ static void atfork_prepare(void)
 static void atfork_parent(void)
 {
 	struct syslet_ctx *c;
+	sigset_t old = fork_mask;
 
 	for (c = ctx_list; c; c = c->next_ctx)
 		pthread_mutex_unlock(&c->lock);
 	pthread_mutex_unlock(&ctx_list_lock);
+	pthread_sigmask(SIG_SETMASK, &old, 0);
 }
 
 /*
@@ -197,6 +214,24 @@ static void atfork_child(void)
 	pthread_mutex_init(&ctx_list_lock, 0);
 	for (c = ctx_list; c; c = c->next_ctx)
 		child_reset(c);
+	pthread_sigmask(SIG_SETMASK, &fork_mask, 0);
+}
+
+/*
+ * Does thread @tid hold @ctx's lock?  For a call that a signal handler
+ * made while its thread held it: whoever serves that call must not wait
+ * for the lock.  glibc records the owner of every kind of mutex.
+ */
+bool sl_ctx_held_by(struct syslet_ctx *ctx, pid_t tid)
+{
+#ifdef __GLIBC__
+	return __atomic_load_n(&ctx->lock.__data.__owner, __ATOMIC_RELAXED) ==
+	       tid;
+#else
+	(void)ctx;
+	(void)tid;
+	return false;
+#endif
 }
 
 static void atfork_register(void)

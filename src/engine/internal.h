@@ -286,5 +286,6 @@ int sl_ctx_create(const struct syslet_params *params, bool with_eventfd,
 		  struct syslet_ctx **ctxp);
 void sl_ctx_lock(struct syslet_ctx *ctx);
 void sl_ctx_unlock(struct syslet_ctx *ctx);
+bool sl_ctx_held_by(struct syslet_ctx *ctx, pid_t tid);
 
 #endif

@@ -196,6 +196,9 @@ static void run(struct ss_slot *s)
 	 * to stop, as LeakSanitizer's does, would otherwise wait for ever).
 	 */
 	ctx = ops.ctx && !sl_pure_wait(s->nr) ? ops.ctx() : 0;
+	/* A signal handler's call, its thread holding the lock: CONTINUE. */
+	if (ctx && sl_ctx_held_by(ctx, s->tid))
+		ctx = 0;
 	__atomic_store_n(&s->ctx, ctx, __ATOMIC_RELEASE);
 	/* Unanswered once we wait again: listed, or the keeper would take
 	 * it for an orphan (board.h).  No room: not given to a helper. */
