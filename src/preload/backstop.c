@@ -67,9 +67,13 @@ static void child(void)
 
 void shim_backstop_due(void)
 {
-	if (sl_now_ns() < shim_listener_due)
+	int64_t due = __atomic_load_n(&shim_listener_due, __ATOMIC_RELAXED);
+
+	/* Once, even if a signal handler's call comes in between. */
+	if (!due || sl_now_ns() < due ||
+	    !__atomic_compare_exchange_n(&shim_listener_due, &due, 0, false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return;
-	shim_listener_due = 0;
 	if (ss_listener_child())
 		sl_warn_once("cannot start the seccomp listener after fork",
 			     EAGAIN);

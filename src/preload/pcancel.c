@@ -27,7 +27,9 @@ static int (*real_pthread_cancel)(pthread_t);
 static void unregister(void *p)
 {
 	struct shim_thread **pp, *t = p;
+	sigset_t mask;
 
+	shim_sigs_off(&mask);
 	pthread_mutex_lock(&reg_lock);
 	for (pp = &reg_head; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
@@ -35,23 +37,28 @@ static void unregister(void *p)
 			break;
 		}
 	pthread_mutex_unlock(&reg_lock);
+	shim_sigs_on(&mask);
 	t->registered = false;
 }
 
 struct shim_thread *shim_thread_self(void)
 {
 	struct shim_thread *t = &self_rec;
+	sigset_t mask;
 
 	if (__builtin_expect(t->registered, 1))
 		return t;
 	if (!reg_ready)
 		return 0;
 	t->self = (unsigned long)pthread_self();
+	/* Until registered, a handler's call would register too. */
+	shim_sigs_off(&mask);
 	pthread_mutex_lock(&reg_lock);
 	t->next = reg_head;
 	reg_head = t;
 	pthread_mutex_unlock(&reg_lock);
 	t->registered = true;
+	shim_sigs_on(&mask);
 	pthread_setspecific(reg_key, t); /* unregister at thread exit */
 	return t;
 }
@@ -73,6 +80,7 @@ SHIM_EXPORT int pthread_cancel(pthread_t th)
 {
 	struct shim_thread *t;
 	pid_t tid = tid_of(th);
+	sigset_t mask;
 	int rc;
 
 	/* A call of the thread's that the backstop caught: stopped first. */
@@ -82,6 +90,7 @@ SHIM_EXPORT int pthread_cancel(pthread_t th)
 
 	if (rc)
 		return rc;
+	shim_sigs_off(&mask);
 	pthread_mutex_lock(&reg_lock);
 	for (t = reg_head; t; t = t->next)
 		if (t->self == (unsigned long)th) {
@@ -93,6 +102,7 @@ SHIM_EXPORT int pthread_cancel(pthread_t th)
 			break;
 		}
 	pthread_mutex_unlock(&reg_lock);
+	shim_sigs_on(&mask);
 	return 0;
 }
 
