@@ -115,16 +115,14 @@ static sigset_t fork_mask;
  * needs a context's lock would wait for this very thread (smbd's SIGCHLD
  * handler writes to tevent's eventfd, which under the seccomp backstop
  * the listener serves).  Signals arriving meanwhile are delivered when
- * fork() is done, as if they had come a moment later.  pthread_sigmask()
- * leaves the C library's own signals (setxid, cancel) unblocked.
+ * fork() is done, as if they had come a moment later.
  */
 static void atfork_prepare(void)
 {
 	struct syslet_ctx *c;
-	sigset_t all, old;
+	sigset_t old;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	sl_sigs_off(&old);
 	pthread_mutex_lock(&ctx_list_lock);
 	fork_mask = old;
 	for (c = ctx_list; c; c = c->next_ctx)
@@ -139,7 +137,7 @@ static void atfork_parent(void)
 	for (c = ctx_list; c; c = c->next_ctx)
 		pthread_mutex_unlock(&c->lock);
 	pthread_mutex_unlock(&ctx_list_lock);
-	pthread_sigmask(SIG_SETMASK, &old, 0);
+	sl_sigs_on(&old);
 }
 
 /*
@@ -214,7 +212,7 @@ static void atfork_child(void)
 	pthread_mutex_init(&ctx_list_lock, 0);
 	for (c = ctx_list; c; c = c->next_ctx)
 		child_reset(c);
-	pthread_sigmask(SIG_SETMASK, &fork_mask, 0);
+	sl_sigs_on(&fork_mask);
 }
 
 /*

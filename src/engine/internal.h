@@ -76,6 +76,26 @@ static inline long sl_syscall_cp(const volatile int *cancel, long nr,
 	return sl_gates.cp(cancel, nr, args);
 }
 
+/*
+ * Around a lock that a signal handler's call may need (fork(), lazy
+ * set-up): no handler runs on this thread while it holds the lock, since
+ * the handler's call would wait for the lock and so for itself.  Signals
+ * that come meanwhile are delivered at sl_sigs_on().  pthread_sigmask()
+ * keeps errno and leaves the C library's own signals (setxid, cancel).
+ */
+static inline void sl_sigs_off(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, old);
+}
+
+static inline void sl_sigs_on(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, 0);
+}
+
 /* futex(2) on a private word. */
 int sl_futex_wait(uint32_t *word, uint32_t val, const struct timespec *rel);
 void sl_futex_wake(uint32_t *word, int n);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../engine/call.h"
+#include "../engine/internal.h"
 #include "../seccomp/listener.h"
 #include "shim.h"
 
@@ -29,7 +30,7 @@ static void unregister(void *p)
 	struct shim_thread **pp, *t = p;
 	sigset_t mask;
 
-	shim_sigs_off(&mask);
+	sl_sigs_off(&mask);
 	pthread_mutex_lock(&reg_lock);
 	for (pp = &reg_head; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
@@ -37,7 +38,7 @@ static void unregister(void *p)
 			break;
 		}
 	pthread_mutex_unlock(&reg_lock);
-	shim_sigs_on(&mask);
+	sl_sigs_on(&mask);
 	t->registered = false;
 }
 
@@ -52,13 +53,13 @@ struct shim_thread *shim_thread_self(void)
 		return 0;
 	t->self = (unsigned long)pthread_self();
 	/* Until registered, a handler's call would register too. */
-	shim_sigs_off(&mask);
+	sl_sigs_off(&mask);
 	pthread_mutex_lock(&reg_lock);
 	t->next = reg_head;
 	reg_head = t;
 	pthread_mutex_unlock(&reg_lock);
 	t->registered = true;
-	shim_sigs_on(&mask);
+	sl_sigs_on(&mask);
 	pthread_setspecific(reg_key, t); /* unregister at thread exit */
 	return t;
 }
@@ -90,7 +91,7 @@ SHIM_EXPORT int pthread_cancel(pthread_t th)
 
 	if (rc)
 		return rc;
-	shim_sigs_off(&mask);
+	sl_sigs_off(&mask);
 	pthread_mutex_lock(&reg_lock);
 	for (t = reg_head; t; t = t->next)
 		if (t->self == (unsigned long)th) {
@@ -102,7 +103,7 @@ SHIM_EXPORT int pthread_cancel(pthread_t th)
 			break;
 		}
 	pthread_mutex_unlock(&reg_lock);
-	shim_sigs_on(&mask);
+	sl_sigs_on(&mask);
 	return 0;
 }
 

@@ -30,7 +30,7 @@ struct syslet_ctx *shim_get_ctx(void)
 
 	if (ctx || ctx_failed)
 		return ctx;
-	shim_sigs_off(&mask);
+	sl_sigs_off(&mask);
 	pthread_mutex_lock(&ctx_lock);
 	if (!shim_ctx && !ctx_failed) {
 		syslet_params_init(&p);
@@ -54,7 +54,7 @@ struct syslet_ctx *shim_get_ctx(void)
 		}
 	}
 	pthread_mutex_unlock(&ctx_lock);
-	shim_sigs_on(&mask);
+	sl_sigs_on(&mask);
 	errno = saved; /* strtol() may have set it */
 	return shim_ctx;
 }

@@ -13,34 +13,12 @@
 #define SHIM_H
 
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 #define COMMA ,
-
-/*
- * Around a lock that a call of the shim's own may need (lazy set-up): no
- * handler may run while this thread holds it, since the handler's
- * interposed call would wait for the lock and so for itself.  Signals
- * that come meanwhile are delivered at shim_sigs_on().  pthread_sigmask()
- * keeps errno and leaves the C library's own signals alone.
- */
-static inline void shim_sigs_off(sigset_t *old)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, old);
-}
-
-static inline void shim_sigs_on(const sigset_t *old)
-{
-	pthread_sigmask(SIG_SETMASK, old, 0);
-}
 
 /* shim_run(): "make the C library's own call". */
 #define SHIM_NATIVE LONG_MIN
