@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,9 +27,27 @@ static pthread_mutex_t ctx_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct syslet_ctx *ctx_list;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
+/*
+ * A robust mutex: its lock word is the owner's TID from the very atomic
+ * step that takes it, so sl_ctx_held_by() has no blind instant (an
+ * ordinary one records its owner a few instructions later, and a signal
+ * handler's call made in between deadlocked the backstop's listener).
+ */
+static void lock_init(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t a;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(m, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
 void sl_ctx_lock(struct syslet_ctx *ctx)
 {
-	pthread_mutex_lock(&ctx->lock);
+	/* No engine thread dies holding it; were one to, carry on. */
+	if (pthread_mutex_lock(&ctx->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&ctx->lock);
 }
 
 void sl_ctx_unlock(struct syslet_ctx *ctx)
@@ -152,7 +171,7 @@ static void child_reset(struct syslet_ctx *c)
 	uint32_t i;
 	int efd;
 
-	pthread_mutex_init(&c->lock, 0);
+	lock_init(&c->lock);
 	for (h = c->helpers; h; h = hn) {
 		hn = h->next_all;
 		free(h);
@@ -218,13 +237,15 @@ static void atfork_child(void)
 /*
  * Does thread @tid hold @ctx's lock?  For a call that a signal handler
  * made while its thread held it: whoever serves that call must not wait
- * for the lock.  glibc records the owner of every kind of mutex.
+ * for the lock.  A robust mutex's word is its owner's TID (the kernel's
+ * robust futex ABI) until the releasing store.
  */
 bool sl_ctx_held_by(struct syslet_ctx *ctx, pid_t tid)
 {
 #ifdef __GLIBC__
-	return __atomic_load_n(&ctx->lock.__data.__owner, __ATOMIC_RELAXED) ==
-	       tid;
+	int w = __atomic_load_n(&ctx->lock.__data.__lock, __ATOMIC_SEQ_CST);
+
+	return (pid_t)((unsigned int)w & FUTEX_TID_MASK) == tid;
 #else
 	(void)ctx;
 	(void)tid;
@@ -277,7 +298,7 @@ int sl_ctx_create(const struct syslet_params *params, bool with_eventfd,
 	if (!ctx->reqs || !ctx->hash || !ctx->idle)
 		goto out_free;
 	free_reqs_rebuild(ctx);
-	pthread_mutex_init(&ctx->lock, 0);
+	lock_init(&ctx->lock);
 
 	ctx->owner_pid = (pid_t)sl_sys0(SYS_getpid);
 	ctx->efd = with_eventfd ? (int)sl_sys2(SYS_eventfd2, 0,
