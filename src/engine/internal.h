@@ -265,6 +265,14 @@ int sl_nowait(int nr, const struct sl_sysent *e, const long *args,
 long sl_finish_blocking(int nr, const long *args, struct sl_rw *rw,
 			const volatile int *cancel);
 
+/* signalled.c: a signal came as call @nr was to start (or restart). */
+enum sl_sig_answer {
+	SL_SIG_RUN,	 /* natively it runs regardless: let it */
+	SL_SIG_ANSWERED, /* *ret is the native answer: done, or EINTR */
+	SL_SIG_UNSURE,	 /* it may wait for anything: ask the caller */
+};
+int sl_signal_answer(int nr, const long *args, bool sa_restart, long *ret);
+
 /* helper.c */
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);
 void sl_helper_stop_all(struct syslet_ctx *ctx);

@@ -308,6 +308,8 @@ void shim_backstop_init(void)
 		sl_warn_once("cannot load the seccomp backstop", -lfd);
 		return;
 	}
+	/* Caught calls can now meet signals before anyone receives them. */
+	shim_restart_forced = true;
 	if (getenv("SYSLET_TRAP_NO_SYNC") == 0) /* scripts/trap-bench */
 		ss_listener_sync_wakeup(lfd); /* 6.6+; slower without */
 	rc = ss_listener_start(lfd, board, &ops);

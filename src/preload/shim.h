@@ -71,6 +71,10 @@ static inline long shim_ret(long r)
 /* signals.c */
 void shim_signals_init(void);
 
+/* restart.c */
+extern bool shim_restart_forced; /* handlers get SA_RESTART (filter on) */
+void shim_restart_settle(void *uc, bool sa_restart);
+
 /* policy.c */
 unsigned char shim_route_of(int nr);
 void shim_policy_init(void);

@@ -99,10 +99,101 @@ static void tramp_info(int sig, siginfo_t *si, void *uc)
 		h(sig, si, uc);
 }
 
+/*
+ * While the seccomp filter is in force every handler is installed with
+ * SA_RESTART (restart.c); which of these two pairs the kernel runs says
+ * whether the program asked for it.  The kernel passes the context to
+ * every handler on x86-64, SA_SIGINFO or not.
+ */
+static void before_forced(int sig, void *uc, bool sa_restart)
+{
+	int saved = errno;
+
+	shim_restart_settle(uc, sa_restart);
+	if (sl_call_waiting())
+		sl_call_signal(sa_restart);
+	(void)sig;
+	errno = saved;
+}
+
+#define FORCED_TRAMPOLINES(name, sa_restart)                               \
+	static void tramp_plain_##name(int sig, siginfo_t *si, void *uc)   \
+	{                                                                  \
+		plain_fn h =                                               \
+			__atomic_load_n(&plain_tab[sig], __ATOMIC_ACQUIRE); \
+                                                                           \
+		(void)si;                                                  \
+		before_forced(sig, uc, sa_restart);                        \
+		if (h)                                                     \
+			h(sig);                                            \
+	}                                                                  \
+	static void tramp_info_##name(int sig, siginfo_t *si, void *uc)    \
+	{                                                                  \
+		info_fn h = __atomic_load_n(&info_tab[sig], __ATOMIC_ACQUIRE); \
+                                                                           \
+		before_forced(sig, uc, sa_restart);                        \
+		if (h)                                                     \
+			h(sig, si, uc);                                    \
+	}
+FORCED_TRAMPOLINES(restart, true)
+FORCED_TRAMPOLINES(norestart, false)
+
+/* The trampolines: as installed, with the program's SA_RESTART, without. */
+enum { T_PLAIN, T_RESTART, T_NORESTART, T_COUNT };
+static const struct {
+	plain_fn plain;
+	info_fn info;
+} tramps[T_COUNT] = {
+	{ tramp_plain, tramp_info },
+	{ FN_CAST(plain_fn, tramp_plain_restart), tramp_info_restart },
+	{ FN_CAST(plain_fn, tramp_plain_norestart), tramp_info_norestart },
+};
+
+/* Which trampoline @sa installs, or -1 for none. */
+static int tramp_of(const struct sigaction *sa)
+{
+	int i;
+
+	for (i = 0; i < T_COUNT; i++)
+		if ((sa->sa_flags & SA_SIGINFO) ? sa->sa_sigaction == tramps[i].info
+						: sa->sa_handler == tramps[i].plain)
+			return i;
+	return -1;
+}
+
+static bool is_tramp(plain_fn h)
+{
+	int i;
+
+	for (i = 0; i < T_COUNT; i++)
+		if (h == tramps[i].plain || FN_CAST(info_fn, h) == tramps[i].info)
+			return true;
+	return false;
+}
+
 static bool wrappable(plain_fn h)
 {
 	return shim_on && h != SIG_DFL && h != SIG_IGN && h != SIG_ERR &&
-	       h != tramp_plain && FN_CAST(info_fn, h) != tramp_info;
+	       !is_tramp(h);
+}
+
+/*
+ * Put the trampoline for @sig in front of the handler in @sa (already in
+ * the tables).  Not the engine's cancel signal: its handler, not the
+ * kernel, calls the program's, with the engine's flags.
+ */
+static void put_tramp(int sig, struct sigaction *sa)
+{
+	int t = T_PLAIN;
+
+	if (shim_restart_forced && !sl_cancel_signal_sigaction(sig, 0, 0)) {
+		t = (sa->sa_flags & SA_RESTART) ? T_RESTART : T_NORESTART;
+		sa->sa_flags |= SA_RESTART;
+	}
+	if (sa->sa_flags & SA_SIGINFO)
+		sa->sa_sigaction = tramps[t].info;
+	else
+		sa->sa_handler = tramps[t].plain;
 }
 
 /*
@@ -131,12 +222,33 @@ struct tab_entry {
 	info_fn info;
 };
 
+/* What the program installed, where a trampoline stands in @sa. */
 static void unwrap(struct sigaction *sa, const struct tab_entry *was)
 {
-	if (sa->sa_handler == tramp_plain && was->plain)
-		sa->sa_handler = was->plain;
-	else if (sa->sa_sigaction == tramp_info && was->info)
+	int t = tramp_of(sa);
+
+	if (t < 0 || !((sa->sa_flags & SA_SIGINFO) ? !!was->info : !!was->plain))
+		return;
+	if (sa->sa_flags & SA_SIGINFO)
 		sa->sa_sigaction = was->info;
+	else
+		sa->sa_handler = was->plain;
+	if (t == T_NORESTART)
+		sa->sa_flags &= ~SA_RESTART;
+}
+
+/* The same for a handler as signal() returns it. */
+static sighandler_t unwrap_handler(sighandler_t r, const struct tab_entry *was)
+{
+	int i;
+
+	for (i = 0; i < T_COUNT; i++) {
+		if (r == tramps[i].plain && was->plain)
+			return was->plain;
+		if (FN_CAST(info_fn, r) == tramps[i].info && was->info)
+			return FN_CAST(sighandler_t, was->info);
+	}
+	return r;
 }
 
 static int do_sigaction(int sig, const struct sigaction *act,
@@ -160,15 +272,14 @@ static int do_sigaction(int sig, const struct sigaction *act,
 	tab_lock_get(&saved);
 	was.plain = plain_tab[sig];
 	was.info = info_tab[sig];
-	if (wrap && (mine.sa_flags & SA_SIGINFO)) {
+	if (wrap && (mine.sa_flags & SA_SIGINFO))
 		__atomic_store_n(&info_tab[sig], mine.sa_sigaction,
 				 __ATOMIC_RELEASE);
-		mine.sa_sigaction = tramp_info;
-	} else if (wrap) {
+	else if (wrap)
 		__atomic_store_n(&plain_tab[sig], mine.sa_handler,
 				 __ATOMIC_RELEASE);
-		mine.sa_handler = tramp_plain;
-	}
+	if (wrap)
+		put_tramp(sig, &mine);
 	if (sl_cancel_signal_sigaction(sig, act, old ? &prev : 0)) {
 		rc = 0;
 	} else {
@@ -237,15 +348,11 @@ static sighandler_t do_signal(sighandler_t (**realp)(int, sighandler_t),
 	if (r != SIG_ERR && wrappable(h) && !real_sa(sig, 0, &cur) &&
 	    cur.sa_handler == h && !(cur.sa_flags & SA_SIGINFO)) {
 		__atomic_store_n(&plain_tab[sig], h, __ATOMIC_RELEASE);
-		cur.sa_handler = tramp_plain;
+		put_tramp(sig, &cur);
 		real_sa(sig, &cur, 0);
 	}
 	tab_lock_put(&saved);
-	if (r == tramp_plain && was.plain)
-		r = was.plain;
-	else if (FN_CAST(info_fn, r) == tramp_info && was.info)
-		r = FN_CAST(sighandler_t, was.info);
-	return r;
+	return unwrap_handler(r, &was);
 }
 
 #define SIGNAL(name, flags)                                                \
