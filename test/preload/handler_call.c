@@ -12,11 +12,9 @@
  * (smbd under the backstop).  Every handler's write must count once: the
  * eventfd's total is the number of runs.
  *
- * "handler_call restart" installs the handler with SA_RESTART, as the
- * backstop run does: without it, a signal that lands before the listener
- * has received a caught call makes that call fail with EINTR even where
- * the native call never would (a write to a file), which no shim can
- * undo (doc/backstop.md); this test is about the lock, not that.
+ * "handler_call restart" installs the handler with SA_RESTART, as
+ * tevent does and the backstop run (bs_handler_call.sh) does; whether a
+ * caught call fails with EINTR without it is sig_nointr.c's business.
  */
 #include "ptest.h"
 
