@@ -674,6 +674,38 @@ if __name__ == "__main__":
     with multiprocessing.get_context("fork").Pool(2) as pool:
         note("pool", sum(pool.map(square, range(2000))))
 
+# 7. A 1 ms interval timer whose handler (CPython installs it without
+# SA_RESTART) lands in pipe reads and writes, file writes and a sleep.
+import signal
+ticks = [0]
+def tick(sig, frame):
+    ticks[0] += 1
+signal.signal(signal.SIGALRM, tick)
+signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)
+rp, wp = os.pipe()
+def pump():
+    for i in range(2000):
+        os.write(wp, b"%05d" % i * 100)
+    os.close(wp)
+th = threading.Thread(target=pump)
+th.start()
+h = hashlib.sha256()
+with open("ticks.bin", "wb") as f:
+    while True:
+        b = os.read(rp, 4096)
+        if not b:
+            break
+        h.update(b)
+        f.write(b)
+th.join()
+os.close(rp)
+t0 = time.monotonic()
+time.sleep(0.05)
+slept = time.monotonic() - t0 >= 0.05
+signal.setitimer(signal.ITIMER_REAL, 0, 0)
+with open("ticks.bin", "rb") as f:
+    note("signals", (h.hexdigest()[:16], digest(f.read()), slept, ticks[0] > 0))
+
 for k in sorted(results):
     print(k, results[k])
 print("done", file=sys.stderr)
