@@ -145,7 +145,7 @@ static void atfork_prepare(void)
 	pthread_mutex_lock(&ctx_list_lock);
 	fork_mask = old;
 	for (c = ctx_list; c; c = c->next_ctx)
-		pthread_mutex_lock(&c->lock);
+		sl_ctx_lock(c);
 }
 
 static void atfork_parent(void)
@@ -154,7 +154,7 @@ static void atfork_parent(void)
 	sigset_t old = fork_mask;
 
 	for (c = ctx_list; c; c = c->next_ctx)
-		pthread_mutex_unlock(&c->lock);
+		sl_ctx_unlock(c);
 	pthread_mutex_unlock(&ctx_list_lock);
 	sl_sigs_on(&old);
 }

@@ -50,3 +50,11 @@ int sl_gates_move(void *at)
 	__atomic_store_n(&sl_gates.gate, g.gate, __ATOMIC_RELEASE);
 	return 0;
 }
+
+/* Did the syscall instruction that ends at @after belong to a stub? */
+bool sl_gates_own(uintptr_t after)
+{
+	return after == __atomic_load_n(&sl_gates.gate_end, __ATOMIC_RELAXED) ||
+	       after == __atomic_load_n(&sl_gates.cp_end, __ATOMIC_RELAXED) ||
+	       after == (uintptr_t)sl_gate_end || after == (uintptr_t)sl_cp_end;
+}

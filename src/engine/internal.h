@@ -46,6 +46,8 @@ extern struct sl_gates sl_gates;
 /* Copy the stubs to @at (one page, mapped by the caller: read-write on
  * entry, read-execute on return).  Returns 0 or -errno. */
 int sl_gates_move(void *at);
+/* Did the syscall instruction that ends at @after belong to a stub? */
+bool sl_gates_own(uintptr_t after);
 
 static inline long sl_sys6(long nr, long a, long b, long c, long d, long e,
 			   long f)
@@ -264,14 +266,20 @@ int sl_nowait(int nr, const struct sl_sysent *e, const long *args,
 	      struct sl_rw *rw, long *ret);
 long sl_finish_blocking(int nr, const long *args, struct sl_rw *rw,
 			const volatile int *cancel);
+int sl_nowait_probe(int nr, const long *args, long *ret);
 
-/* signalled.c: a signal came as call @nr was to start (or restart). */
+/*
+ * signalled.c: a signal came as call @nr was to start, or the kernel
+ * restarted it; @caught: the seccomp backstop catches it.
+ */
 enum sl_sig_answer {
-	SL_SIG_RUN,	 /* natively it runs regardless: let it */
+	SL_SIG_RUN,	 /* natively it goes on: make it (again) */
 	SL_SIG_ANSWERED, /* *ret is the native answer: done, or EINTR */
-	SL_SIG_UNSURE,	 /* it may wait for anything: ask the caller */
 };
-int sl_signal_answer(int nr, const long *args, bool sa_restart, long *ret);
+int sl_signal_answer(int nr, const long *args, bool caught, bool sa_restart,
+		     long *ret);
+/* Copy @n bytes from @p, which may be a bad address: false if it is. */
+bool sl_peek(const void *p, void *out, size_t n);
 
 /* helper.c */
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);

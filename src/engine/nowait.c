@@ -488,6 +488,19 @@ static int probe(int nr, const long *a, long *ret)
 	return RW_DONE;
 }
 
+/* For signalled.c: 1 answered (*ret), 0 it would wait, -1 it would not. */
+int sl_nowait_probe(int nr, const long *a, long *ret)
+{
+	switch (probe(nr, a, ret)) {
+	case RW_DONE:
+		return 1;
+	case RW_BLOCK:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 
 static int nowait(int nr, const struct sl_sysent *e, const long *a,

@@ -272,6 +272,7 @@ void shim_backstop_init(void)
 	lfd = adopt(&board);
 	if (lfd == -EADDRINUSE) {
 		/* Under the tree's filter, but our calls cannot pass it. */
+		shim_restart_forced = true;
 		sl_warn_once("the seccomp backstop's gate address is taken here",
 			     EADDRINUSE);
 		return;

@@ -45,6 +45,8 @@ static sighandler_t (*real_bsd_signal)(int, sighandler_t);
 static sighandler_t (*real_ssignal)(int, sighandler_t);
 static sighandler_t (*real_sysv_signal)(int, sighandler_t);
 static sighandler_t (*real___sysv_signal)(int, sighandler_t);
+static sighandler_t (*real_sigset)(int, sighandler_t);
+static int (*real_siginterrupt)(int, int);
 
 /*
  * The program's handlers, a table per calling convention: the kernel picks
@@ -328,7 +330,7 @@ static sighandler_t do_signal(sighandler_t (**realp)(int, sighandler_t),
 	sighandler_t r;
 	sigset_t saved;
 
-	if (sig <= 0 || sig >= _NSIG || h == SIG_ERR)
+	if (sig <= 0 || sig >= _NSIG || h == SIG_ERR || h == SIG_HOLD)
 		return real(sig, h);
 	tab_lock_get(&saved);
 	if (sl_cancel_signal_sigaction(sig, 0, 0)) {
@@ -367,6 +369,38 @@ SIGNAL(bsd_signal, SA_RESTART)
 SIGNAL(ssignal, SA_RESTART)
 SIGNAL(sysv_signal, SA_RESETHAND | SA_NODEFER)
 SIGNAL(__sysv_signal, SA_RESETHAND | SA_NODEFER)
+SIGNAL(sigset, 0)
+
+/*
+ * siginterrupt() sets SA_RESTART on the action in force, behind our back
+ * (and notes it for later signal() calls, which only the C library can):
+ * the trampoline must change with it, as it says whether the program
+ * asked for SA_RESTART.  The engine's cancel signal is ours to set.
+ */
+SHIM_EXPORT int siginterrupt(int sig, int flag)
+{
+	int (*real)(int, int) = SHIM_REAL(real_siginterrupt, "siginterrupt");
+	struct sigaction sa;
+	sigset_t saved;
+	bool engine;
+
+	if (sig <= 0 || sig >= _NSIG)
+		return real(sig, flag);
+	tab_lock_get(&saved);
+	engine = sl_cancel_signal_sigaction(sig, 0, 0);
+	tab_lock_put(&saved);
+	if (!engine && real(sig, flag))
+		return -1;
+	if (!engine && !shim_restart_forced)
+		return 0;
+	if (do_sigaction(sig, 0, &sa))
+		return -1;
+	if (flag)
+		sa.sa_flags &= ~SA_RESTART;
+	else
+		sa.sa_flags |= SA_RESTART;
+	return do_sigaction(sig, &sa, 0);
+}
 
 /* In a child of fork() only the forking thread exists: not the holder. */
 static void child(void)
@@ -383,6 +417,8 @@ void shim_signals_init(void)
 		{ "ssignal", (void **)&real_ssignal },
 		{ "sysv_signal", (void **)&real_sysv_signal },
 		{ "__sysv_signal", (void **)&real___sysv_signal },
+		{ "sigset", (void **)&real_sigset },
+		{ "siginterrupt", (void **)&real_siginterrupt },
 	};
 
 	shim_resolve(syms, sizeof(syms) / sizeof(syms[0]));

@@ -9,7 +9,8 @@
  * that would block).  Each wait is interrupted once, 50 ms in, by a
  * handler without SA_RESTART: it must fail with EINTR, nanosleep()
  * leaving the time that remains.  Then the lock waits again with an
- * SA_RESTART handler: they must go on until the child lets go.
+ * SA_RESTART handler: they must go on until the child lets go; and again
+ * after siginterrupt() has turned SA_RESTART off, and on.
  */
 #include "ptest.h"
 
@@ -42,18 +43,24 @@ static pthread_t poke_in(long ms)
 	return th;
 }
 
-/* Installed, and read back as installed: the program's flags. */
-static void handler(int flags)
+static void reads_back(int flags)
 {
-	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = flags };
 	struct sigaction cur;
 
-	PT_CHECK(sigaction(SIGUSR1, &sa, 0) == 0);
 	PT_CHECK(sigaction(SIGUSR1, 0, &cur) == 0);
 	if (cur.sa_handler != on_usr1 ||
 	    (cur.sa_flags & SA_RESTART) != (flags & SA_RESTART))
 		PT_FAIL("sigaction reads back %p, flags %#x", (void *)cur.sa_handler,
 			(unsigned int)cur.sa_flags);
+}
+
+/* Installed, and read back as installed: the program's flags. */
+static void handler(int flags)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = flags };
+
+	PT_CHECK(sigaction(SIGUSR1, &sa, 0) == 0);
+	reads_back(flags);
 }
 
 static const char *outcome(int rc)
@@ -83,18 +90,30 @@ static pid_t holder(int fd, long ms, int *ready)
 	return pid;
 }
 
-static void locks(int fd, int flags, const char *what)
+/*
+ * Both lock waits, interrupted 50 ms in, with a handler installed with
+ * @flags and then, unless @si is -1, changed by siginterrupt(@si).
+ */
+static void locks(int fd, int flags, int si, const char *what)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	int ready[2], st, rc;
+	int ready[2], st, rc, restart = si < 0 ? flags : si ? 0 : SA_RESTART;
 	pthread_t th;
 	pid_t pid;
 	char c;
 
 	PT_CHECK(pipe(ready) == 0);
-	pid = holder(fd, flags ? 300 : 1000, ready);
+	pid = holder(fd, restart ? 300 : 1000, ready);
 	PT_CHECK(read(ready[0], &c, 1) == 1);
 	handler(flags);
+	if (si >= 0) {
+		/* Deprecated, but programs still call it (Twisted). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+		PT_CHECK(siginterrupt(SIGUSR1, si) == 0);
+#pragma GCC diagnostic pop
+		reads_back(restart);
+	}
 	th = poke_in(50);
 	rc = flock(fd, LOCK_EX);
 	printf("flock, %s: %s\n", what, outcome(rc));
@@ -105,6 +124,9 @@ static void locks(int fd, int flags, const char *what)
 	rc = fcntl(fd, F_SETLKW, &fl);
 	printf("fcntl(F_SETLKW), %s: %s\n", what, outcome(rc));
 	pthread_join(th, 0);
+	fl.l_type = F_UNLCK;
+	if (!rc)
+		PT_CHECK(fcntl(fd, F_SETLK, &fl) == 0);
 	kill(pid, SIGKILL);
 	PT_CHECK(waitpid(pid, &st, 0) == pid);
 	close(ready[0]);
@@ -157,8 +179,10 @@ int main(void)
 
 	PT_CHECK((fd = mkstemp(path)) >= 0);
 	unlink(path);
-	locks(fd, 0, "no SA_RESTART");
-	locks(fd, SA_RESTART, "SA_RESTART");
+	locks(fd, 0, -1, "no SA_RESTART");
+	locks(fd, SA_RESTART, -1, "SA_RESTART");
+	locks(fd, SA_RESTART, 1, "SA_RESTART, then siginterrupt(1)");
+	locks(fd, 0, 0, "no SA_RESTART, then siginterrupt(0)");
 	printf("handlers ran: %d\n", (int)handled);
 	return pt_exit();
 }
