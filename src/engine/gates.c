@@ -51,10 +51,15 @@ int sl_gates_move(void *at)
 	return 0;
 }
 
-/* Did the syscall instruction that ends at @after belong to a stub? */
+/*
+ * Did the syscall instruction that ends at @after belong to the stubs the
+ * backstop's filter lets through (the moved ones; none if not moved)?
+ */
 bool sl_gates_own(uintptr_t after)
 {
-	return after == __atomic_load_n(&sl_gates.gate_end, __ATOMIC_RELAXED) ||
-	       after == __atomic_load_n(&sl_gates.cp_end, __ATOMIC_RELAXED) ||
-	       after == (uintptr_t)sl_gate_end || after == (uintptr_t)sl_cp_end;
+	uintptr_t g = __atomic_load_n(&sl_gates.gate_end, __ATOMIC_RELAXED);
+
+	return g != (uintptr_t)sl_gate_end &&
+	       (after == g ||
+		after == __atomic_load_n(&sl_gates.cp_end, __ATOMIC_RELAXED));
 }

@@ -46,7 +46,7 @@ extern struct sl_gates sl_gates;
 /* Copy the stubs to @at (one page, mapped by the caller: read-write on
  * entry, read-execute on return).  Returns 0 or -errno. */
 int sl_gates_move(void *at);
-/* Did the syscall instruction that ends at @after belong to a stub? */
+/* Did the syscall instruction ending at @after belong to the moved stubs? */
 bool sl_gates_own(uintptr_t after);
 
 static inline long sl_sys6(long nr, long a, long b, long c, long d, long e,

@@ -244,8 +244,9 @@ static long rw_step(const struct sl_rw *rw, bool nowait,
 }
 
 /* RW_NOMODE: the file has no non-blocking mode (a FIFO opened by path):
- * only the call itself can tell, blocking perhaps. */
-enum { RW_DONE, RW_BLOCK, RW_NATIVE, RW_NOMODE };
+ * only the call itself can tell, blocking perhaps.  RW_UNKNOWN: a probe
+ * cannot ask (a bad address: the call itself says EFAULT). */
+enum { RW_DONE, RW_BLOCK, RW_NATIVE, RW_NOMODE, RW_UNKNOWN };
 
 static int rw_attempt(struct sl_rw *rw, long *ret)
 {
@@ -410,6 +411,7 @@ static int probe(int nr, const long *a, long *ret)
 {
 	static const struct timespec zero_ts;
 	struct timeval zero_tv = { 0, 0 };
+	struct timespec ts;
 	fd_set sets[3];
 	long r;
 	int i;
@@ -421,8 +423,9 @@ static int probe(int nr, const long *a, long *ret)
 		r = sl_sys3(SYS_poll, a[0], a[1], 0);
 		break;
 	case SYS_ppoll:
-		if (a[2] && !((const struct timespec *)a[2])->tv_sec &&
-		    !((const struct timespec *)a[2])->tv_nsec)
+		if (a[2] && !sl_peek((const void *)a[2], &ts, sizeof(ts)))
+			return RW_UNKNOWN; /* the call says EFAULT */
+		if (a[2] && !ts.tv_sec && !ts.tv_nsec)
 			return RW_NATIVE;
 		r = sl_sys4(SYS_ppoll, a[0], a[1], &zero_ts, 0);
 		break;
@@ -438,10 +441,10 @@ static int probe(int nr, const long *a, long *ret)
 		size_t bytes = a[0] > 0 ? ((size_t)a[0] + 7) / 8 : 0;
 
 		if (bytes > sizeof(fd_set))
-			return RW_BLOCK;
+			return RW_UNKNOWN;
 		for (i = 0; i < 3; i++)
-			if (a[1 + i])
-				memcpy(&sets[i], (void *)a[1 + i], bytes);
+			if (a[1 + i] && !sl_peek((void *)a[1 + i], &sets[i], bytes))
+				return RW_UNKNOWN;
 		r = sl_sys6(SYS_select, a[0], a[1], a[2], a[3], (long)&zero_tv, 0);
 		if (r == 0)
 			for (i = 0; i < 3; i++)
@@ -458,8 +461,8 @@ static int probe(int nr, const long *a, long *ret)
 		siginfo_t *si = (siginfo_t *)a[2];
 
 		if ((a[3] & WNOHANG) || !si)
-			return (a[3] & WNOHANG) ? RW_NATIVE : RW_BLOCK;
-		si->si_pid = 0;
+			return (a[3] & WNOHANG) ? RW_NATIVE : RW_UNKNOWN;
+		/* The kernel writes si_pid, 0 when no child was ready. */
 		r = sl_sys6(SYS_waitid, a[0], a[1], a[2], a[3] | WNOHANG, a[4], 0);
 		if (r == 0 && si->si_pid == 0)
 			r = 0; /* nothing yet: fall through to block */
@@ -488,7 +491,8 @@ static int probe(int nr, const long *a, long *ret)
 	return RW_DONE;
 }
 
-/* For signalled.c: 1 answered (*ret), 0 it would wait, -1 it would not. */
+/* For signalled.c: 1 answered (*ret), 0 it would wait, -1 it would not
+ * (or cannot be asked). */
 int sl_nowait_probe(int nr, const long *a, long *ret)
 {
 	switch (probe(nr, a, ret)) {
@@ -497,7 +501,7 @@ int sl_nowait_probe(int nr, const long *a, long *ret)
 	case RW_BLOCK:
 		return 0;
 	default:
-		return -1;
+		return -1; /* RW_NATIVE, RW_UNKNOWN */
 	}
 }
 
@@ -512,6 +516,8 @@ static int nowait(int nr, const struct sl_sysent *e, const long *a,
 	switch (e->nb) {
 	case SL_NB_BLOCKS:
 		how = probe(nr, a, ret);
+		if (how == RW_UNKNOWN)
+			how = RW_BLOCK;
 		break;
 	case SL_NB_READ:
 	case SL_NB_WRITE:

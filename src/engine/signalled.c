@@ -53,7 +53,7 @@ enum wait_kind {
  * int of milliseconds): a zero timeout never waits.  Other such calls
  * wait for a disk or for memory.
  */
-enum { T_NONE, T_MS, T_TS, T_TV };
+enum { T_NONE, T_MS, T_TS, T_TV, T_CLOCK /* clock_nanosleep's */ };
 static const struct {
 	short nr;
 	unsigned char kind, tkind, targ;
@@ -66,7 +66,7 @@ static const struct {
 	{ SYS_epoll_pwait, W_ALWAYS, T_MS, 3 },
 	{ SYS_epoll_pwait2, W_ALWAYS, T_TS, 3 },
 	{ SYS_nanosleep, W_ALWAYS, T_TS, 0 },
-	{ SYS_clock_nanosleep, W_ALWAYS, T_NONE, 0 },
+	{ SYS_clock_nanosleep, W_ALWAYS, T_CLOCK, 2 },
 	{ SYS_io_getevents, W_ALWAYS, T_TS, 4 },
 	{ SYS_io_pgetevents, W_ALWAYS, T_TS, 4 },
 	{ SYS_semop, W_ALWAYS, T_NONE, 0 },
@@ -114,7 +114,7 @@ static int blocks_at(int nr)
 static bool zero_timeout(int i, const long *a)
 {
 	long p = a[blocks[i].targ];
-	struct timespec ts;
+	struct timespec ts, now;
 	struct timeval tv;
 
 	switch (blocks[i].tkind) {
@@ -126,6 +126,15 @@ static bool zero_timeout(int i, const long *a)
 	case T_TV:
 		return p && sl_peek((void *)p, &tv, sizeof(tv)) &&
 		       !tv.tv_sec && !tv.tv_usec;
+	case T_CLOCK:
+		if (!sl_peek((void *)p, &ts, sizeof(ts)))
+			return false;
+		if (!(a[1] & TIMER_ABSTIME))
+			return !ts.tv_sec && !ts.tv_nsec;
+		/* A deadline already past does not wait either. */
+		return !sl_sys2(SYS_clock_gettime, a[0], &now) &&
+		       (now.tv_sec > ts.tv_sec ||
+			(now.tv_sec == ts.tv_sec && now.tv_nsec >= ts.tv_nsec));
 	default:
 		return false;
 	}
@@ -166,7 +175,7 @@ static bool cannot_wait(int nr, const struct sl_sysent *e, const long *a)
 	default:
 		break;
 	}
-	if (e->nb == SL_NB_MSG && (a[e->flagarg] & MSG_DONTWAIT))
+	if (e->nb == SL_NB_MSG && (a[e->flagarg] & (MSG_DONTWAIT | MSG_ERRQUEUE)))
 		return true;
 	switch (e->nb) {
 	case SL_NB_READ:
@@ -277,10 +286,12 @@ static int caught_waits(int nr, const struct sl_sysent *e, const long *a,
 	case SL_NB_READ:
 	case SL_NB_POLLIN:
 		return !ready(a[0], POLLIN);
-	case SL_NB_WRITE:
-		return !ready(a[0], POLLOUT);
 	case SL_NB_MSG:
-		return !ready(a[0], sends(nr) ? POLLOUT : POLLIN);
+		return !sends(nr) && !ready(a[0], POLLIN);
+	case SL_NB_WRITE:
+		/* POLLOUT waits for a share of the buffer to be free, yet a
+		 * small write may fit: it is made again. */
+		return 0;
 	case SL_NB_FCNTL:
 		return lock_waits(a);
 	default:

@@ -15,7 +15,10 @@
  * instruction, with the call's number in rax and, because the instruction
  * itself loaded them, rcx just past it and r11 equal to the flags.  A
  * thread interrupted just before a syscall instruction can look the same;
- * sl_signal_answer() gives answers that are native for both.
+ * sl_signal_answer() gives answers that are native for both.  A caught
+ * call that waited on a helper until the watcher let its thread make it
+ * natively, for this very signal, was restarted by the kernel after a
+ * native wait: it is judged as a call the filter does not catch.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -24,6 +27,7 @@
 
 #include "../engine/internal.h"
 #include "../policy/policy.h"
+#include "../seccomp/listener.h"
 #include "shim.h"
 
 bool shim_restart_forced;
@@ -35,18 +39,24 @@ void shim_restart_settle(void *ucp, bool sa_restart)
 	long args[6], r = 0;
 	uintptr_t ip;
 	greg_t *g;
-	bool caught;
+	bool caught, continued;
 	int nr;
 
-	if (!uc)
+	if (!uc) {
+		ss_watch_continued(-1);
 		return;
+	}
 	g = uc->uc_mcontext.gregs;
 	ip = (uintptr_t)g[REG_RIP];
 	if ((uintptr_t)g[REG_RCX] != ip + 2 || g[REG_R11] != g[REG_EFL] ||
 	    !sl_peek((const void *)ip, insn, sizeof(insn)) || insn[0] != 0x0f ||
-	    insn[1] != 0x05)
+	    insn[1] != 0x05) {
+		ss_watch_continued(-1);
 		return;
+	}
 	nr = (int)g[REG_RAX];
+	/* Made natively because this signal was pending: the kernel's. */
+	continued = ss_watch_continued(nr);
 	args[0] = g[REG_RDI];
 	args[1] = g[REG_RSI];
 	args[2] = g[REG_RDX];
@@ -54,7 +64,7 @@ void shim_restart_settle(void *ucp, bool sa_restart)
 	args[4] = g[REG_R8];
 	args[5] = g[REG_R9];
 	/* The shim's own calls pass the filter. */
-	caught = shim_policy_traps(nr) && sp_trappable(nr) &&
+	caught = !continued && shim_policy_traps(nr) && sp_trappable(nr) &&
 		 !sl_gates_own(ip + 2);
 	if (sl_signal_answer(nr, args, caught, sa_restart, &r) == SL_SIG_RUN)
 		return;

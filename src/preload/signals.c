@@ -47,6 +47,8 @@ static sighandler_t (*real_sysv_signal)(int, sighandler_t);
 static sighandler_t (*real___sysv_signal)(int, sighandler_t);
 static sighandler_t (*real_sigset)(int, sighandler_t);
 static int (*real_siginterrupt)(int, int);
+/* Signals siginterrupt() made interrupting, for signal() (under tab_lock). */
+static sigset_t intr_set;
 
 /*
  * The program's handlers, a table per calling convention: the kernel picks
@@ -330,9 +332,12 @@ static sighandler_t do_signal(sighandler_t (**realp)(int, sighandler_t),
 	sighandler_t r;
 	sigset_t saved;
 
-	if (sig <= 0 || sig >= _NSIG || h == SIG_ERR || h == SIG_HOLD)
+	if (sig <= 0 || sig >= _NSIG || h == SIG_ERR)
 		return real(sig, h);
 	tab_lock_get(&saved);
+	/* signal()'s SA_RESTART, unless siginterrupt() said otherwise. */
+	if ((flags & SA_RESTART) && sigismember(&intr_set, sig))
+		flags &= ~SA_RESTART;
 	if (sl_cancel_signal_sigaction(sig, 0, 0)) {
 		tab_lock_put(&saved);
 		memset(&sa, 0, sizeof(sa));
@@ -349,6 +354,8 @@ static sighandler_t do_signal(sighandler_t (**realp)(int, sighandler_t),
 	r = real(sig, h);
 	if (r != SIG_ERR && wrappable(h) && !real_sa(sig, 0, &cur) &&
 	    cur.sa_handler == h && !(cur.sa_flags & SA_SIGINFO)) {
+		if (sigismember(&intr_set, sig))
+			cur.sa_flags &= ~SA_RESTART;
 		__atomic_store_n(&plain_tab[sig], h, __ATOMIC_RELEASE);
 		put_tramp(sig, &cur);
 		real_sa(sig, &cur, 0);
@@ -369,32 +376,49 @@ SIGNAL(bsd_signal, SA_RESTART)
 SIGNAL(ssignal, SA_RESTART)
 SIGNAL(sysv_signal, SA_RESETHAND | SA_NODEFER)
 SIGNAL(__sysv_signal, SA_RESETHAND | SA_NODEFER)
-SIGNAL(sigset, 0)
 
 /*
- * siginterrupt() sets SA_RESTART on the action in force, behind our back
- * (and notes it for later signal() calls, which only the C library can):
- * the trampoline must change with it, as it says whether the program
- * asked for SA_RESTART.  The engine's cancel signal is ours to set.
+ * sigset() and siginterrupt(), whose C library versions change actions
+ * behind sigaction()'s back: made of do_sigaction() here, so that the
+ * trampoline in force always says what the program asked for.
  */
+SHIM_EXPORT sighandler_t sigset(int sig, sighandler_t h)
+{
+	sighandler_t (*real)(int, sighandler_t) = SHIM_REAL(real_sigset, "sigset");
+	struct sigaction sa = { .sa_handler = h }, old;
+	sigset_t one, mask;
+	int how = h == SIG_HOLD ? SIG_BLOCK : SIG_UNBLOCK;
+
+	if (!shim_on || sig <= 0 || sig >= _NSIG || h == SIG_ERR)
+		return real(sig, h);
+	if (do_sigaction(sig, h == SIG_HOLD ? 0 : &sa, &old))
+		return SIG_ERR;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	if (sl_sys4(SYS_rt_sigprocmask, how, &one, &mask, _NSIG / 8)) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	return sigismember(&mask, sig) ? SIG_HOLD : old.sa_handler;
+}
+
 SHIM_EXPORT int siginterrupt(int sig, int flag)
 {
 	int (*real)(int, int) = SHIM_REAL(real_siginterrupt, "siginterrupt");
 	struct sigaction sa;
 	sigset_t saved;
-	bool engine;
 
-	if (sig <= 0 || sig >= _NSIG)
+	if (!shim_on || sig <= 0 || sig >= _NSIG)
 		return real(sig, flag);
-	tab_lock_get(&saved);
-	engine = sl_cancel_signal_sigaction(sig, 0, 0);
-	tab_lock_put(&saved);
-	if (!engine && real(sig, flag))
-		return -1;
-	if (!engine && !shim_restart_forced)
-		return 0;
 	if (do_sigaction(sig, 0, &sa))
 		return -1;
+	/* For later signal() calls too, as the C library keeps it. */
+	tab_lock_get(&saved);
+	if (flag)
+		sigaddset(&intr_set, sig);
+	else
+		sigdelset(&intr_set, sig);
+	tab_lock_put(&saved);
 	if (flag)
 		sa.sa_flags &= ~SA_RESTART;
 	else

@@ -36,6 +36,14 @@ int ss_listener_child(void);
 /* The fd in use, or -1. */
 int ss_listener_fd(void);
 
+/*
+ * In a signal handler of the calling thread: did the watcher let this
+ * thread make call @nr itself because a signal was pending?  Then a
+ * restart of it is the kernel's, after a native wait (restart.c).  The
+ * mark is dropped by the thread's first handler after it either way.
+ */
+bool ss_watch_continued(int nr);
+
 /* pthread_cancel() of thread @tid: its trapped call is stopped (a result
  * that came first is kept for the call's restart). */
 void ss_listener_cancel(pid_t tid);

@@ -5,12 +5,13 @@
  * with SA_RESTART and gives an interrupted call, in the handler, the
  * answer the program's flags ask for: here for waits the filter does not
  * catch (a futex in sem_wait(), flock(), fcntl(F_SETLKW) on a lock a
- * child holds) and for ones it does (nanosleep(), a wait4() and a read()
- * that would block).  Each wait is interrupted once, 50 ms in, by a
+ * child holds) and for ones it does (nanosleep(), a wait4(), a read()
+ * and a splice() that would block).  Each wait is interrupted once, 50 ms in, by a
  * handler without SA_RESTART: it must fail with EINTR, nanosleep()
  * leaving the time that remains.  Then the lock waits again with an
  * SA_RESTART handler: they must go on until the child lets go; and again
- * after siginterrupt() has turned SA_RESTART off, and on.
+ * after siginterrupt() has turned SA_RESTART off, and on.  Last, sigset()
+ * holds the signal and lets it in again.
  */
 #include "ptest.h"
 
@@ -137,7 +138,7 @@ int main(void)
 {
 	struct timespec ts = { 5, 0 };
 	char path[] = "/tmp/syslet-waits.XXXXXX", c;
-	int fd, p[2], rc, st;
+	int fd, p[2], q[2], rc, st;
 	pthread_t th;
 	pid_t pid;
 	sem_t sem;
@@ -177,12 +178,29 @@ int main(void)
 	printf("read of an empty pipe: %s\n", outcome(rc));
 	pthread_join(th, 0);
 
+	/* A wait the shim cannot judge without making the call. */
+	PT_CHECK(pipe(q) == 0);
+	th = poke_in(50);
+	rc = splice(p[0], 0, q[1], 0, 1, 0) == 1 ? 0 : -1;
+	printf("splice from an empty pipe: %s\n", outcome(rc));
+	pthread_join(th, 0);
+
 	PT_CHECK((fd = mkstemp(path)) >= 0);
 	unlink(path);
 	locks(fd, 0, -1, "no SA_RESTART");
 	locks(fd, SA_RESTART, -1, "SA_RESTART");
 	locks(fd, SA_RESTART, 1, "SA_RESTART, then siginterrupt(1)");
 	locks(fd, 0, 0, "no SA_RESTART, then siginterrupt(0)");
+	/* sigset(): the C library's changes the action behind sigaction(). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	printf("sigset(SIG_HOLD) gives back the handler: %s\n",
+	       sigset(SIGUSR1, SIG_HOLD) == on_usr1 ? "yes" : "no");
+	raise(SIGUSR1); /* held */
+	printf("sigset(handler) gives back SIG_HOLD: %s\n",
+	       sigset(SIGUSR1, on_usr1) == SIG_HOLD ? "yes" : "no");
+#pragma GCC diagnostic pop
+	reads_back(0);
 	printf("handlers ran: %d\n", (int)handled);
 	return pt_exit();
 }
