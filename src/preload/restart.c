@@ -16,9 +16,10 @@
  * itself loaded them, rcx just past it and r11 equal to the flags.  A
  * thread interrupted just before a syscall instruction can look the same;
  * sl_signal_answer() gives answers that are native for both.  A caught
- * call that waited on a helper until the watcher let its thread make it
- * natively, for this very signal, was restarted by the kernel after a
- * native wait: it is judged as a call the filter does not catch.
+ * call that a listener let its thread make natively (another process's
+ * listener, a wait that would block, the watcher for this very signal)
+ * was restarted by the kernel after a native wait: it is judged as a call
+ * the filter does not catch.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -43,7 +44,7 @@ void shim_restart_settle(void *ucp, bool sa_restart)
 	int nr;
 
 	if (!uc) {
-		ss_watch_continued(-1);
+		ss_listener_continued(-1);
 		return;
 	}
 	g = uc->uc_mcontext.gregs;
@@ -51,12 +52,12 @@ void shim_restart_settle(void *ucp, bool sa_restart)
 	if ((uintptr_t)g[REG_RCX] != ip + 2 || g[REG_R11] != g[REG_EFL] ||
 	    !sl_peek((const void *)ip, insn, sizeof(insn)) || insn[0] != 0x0f ||
 	    insn[1] != 0x05) {
-		ss_watch_continued(-1);
+		ss_listener_continued(-1);
 		return;
 	}
 	nr = (int)g[REG_RAX];
 	/* Made natively because this signal was pending: the kernel's. */
-	continued = ss_watch_continued(nr);
+	continued = ss_listener_continued(nr);
 	args[0] = g[REG_RDI];
 	args[1] = g[REG_RSI];
 	args[2] = g[REG_RDX];

@@ -235,3 +235,28 @@ void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o)
 	}
 	o->n = 0;
 }
+
+void ss_marks_set(struct ss_marks *m, pid_t tid, int nr)
+{
+	unsigned int i = (unsigned int)tid % SS_BOARD_MARKS;
+
+	__atomic_store_n(&m->m[i].nr, nr, __ATOMIC_RELAXED);
+	if (!__atomic_exchange_n(&m->m[i].tid, tid, __ATOMIC_ACQ_REL))
+		__atomic_fetch_add(&m->n, 1, __ATOMIC_RELEASE);
+}
+
+int ss_marks_take(struct ss_marks *m, pid_t tid)
+{
+	unsigned int i = (unsigned int)tid % SS_BOARD_MARKS;
+	int nr;
+
+	if (!__atomic_load_n(&m->n, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&m->m[i].tid, __ATOMIC_ACQUIRE) != tid)
+		return -1;
+	nr = __atomic_load_n(&m->m[i].nr, __ATOMIC_RELAXED);
+	if (!__atomic_compare_exchange_n(&m->m[i].tid, &tid, 0, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return -1;
+	__atomic_fetch_sub(&m->n, 1, __ATOMIC_RELEASE);
+	return nr;
+}

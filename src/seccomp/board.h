@@ -17,6 +17,20 @@
 
 #define SS_BOARD_SLOTS 256
 #define SS_BOARD_CELLS 128
+#define SS_BOARD_MARKS 1024
+
+/*
+ * Threads whose caught call a listener let them make natively (listener.h,
+ * ss_listener_continued()), at TID % SS_BOARD_MARKS: on the board, as a
+ * listener answers other processes' calls too.
+ */
+struct ss_marks {
+	uint32_t n; /* marks set: none, nothing to look up */
+	struct {
+		int32_t tid; /* 0: none */
+		int32_t nr;
+	} m[SS_BOARD_MARKS];
+};
 
 /*
  * Each listener also lists the calls it leaves unanswered when it goes
@@ -33,6 +47,7 @@ struct ss_board {
 		int32_t tid; /* the listener thread */
 		uint64_t held[SS_BOARD_CELLS]; /* ids; 0: none */
 	} e[SS_BOARD_SLOTS];
+	struct ss_marks marks;
 };
 
 /* A new board: its memfd (close-on-exec) and mapping, or -errno. */
@@ -53,6 +68,11 @@ void ss_board_seen(struct ss_board *b, uint64_t id);
  * it has no room left, and must then answer it at once. */
 bool ss_board_hold(struct ss_board *b, int entry, uint64_t id);
 void ss_board_release(struct ss_board *b, int entry, uint64_t id);
+
+/* Thread @tid makes its caught call @nr itself, by our answer. */
+void ss_marks_set(struct ss_marks *m, pid_t tid, int nr);
+/* Take @tid's mark: its call's number, or -1 if it has none. */
+int ss_marks_take(struct ss_marks *m, pid_t tid);
 
 /* The keeper's scan for orphans, every so often; see ss_board. */
 #define SS_ORPHANS_MAX 32

@@ -36,6 +36,30 @@ static int board_entry = -1;
 static uint32_t named; /* futex: the thread is up and has its name */
 static pid_t my_pid;
 static struct ss_listener_ops ops;
+static struct ss_marks own_marks; /* when there is no board */
+
+static struct ss_marks *marks(void)
+{
+	return board ? &board->marks : &own_marks;
+}
+
+bool ss_listener_continued(int nr)
+{
+	struct ss_marks *m = marks();
+
+	if (!__atomic_load_n(&m->n, __ATOMIC_ACQUIRE))
+		return false;
+	return ss_marks_take(m, (pid_t)sl_sys0(SYS_gettid)) == nr;
+}
+
+/* Let thread @tid make its call @id (number @nr) itself. */
+static void cont(uint64_t id, pid_t tid, int nr)
+{
+	/* Marked first: a signal may end that call at once. */
+	if (tid)
+		ss_marks_set(marks(), tid, nr);
+	ss_reply(id, 0, true);
+}
 
 int ss_listener_fd(void)
 {
@@ -131,6 +155,7 @@ void ss_reply_drop(struct ss_slot *s, long r)
 	uint64_t id = s->id;
 	bool pipe = sl_raises_sigpipe(s->nr, s->args, r), held = s->held;
 	pid_t tid = s->tid;
+	int nr;
 
 	/*
 	 * A write that failed with EPIPE raises SIGPIPE where it was made,
@@ -139,8 +164,12 @@ void ss_reply_drop(struct ss_slot *s, long r)
 	 */
 	if (pipe)
 		sl_sys3(SYS_tgkill, my_pid, tid, SIGPIPE);
+	nr = s->nr;
 	ss_slot_drop(s);
-	ss_reply(id, r, r == SS_NOTDONE);
+	if (r == SS_NOTDONE)
+		cont(id, tid, nr);
+	else
+		ss_reply(id, r, false);
 	if (held)
 		ss_board_release(board, board_entry, id);
 }
@@ -320,9 +349,11 @@ static void handle(const struct seccomp_notif *n)
 
 	/* Another process's call (a fork or spawn child): made there. */
 	if (!tid || n->data.arch != AUDIT_ARCH_X86_64 || !ours_is(tid)) {
-		ss_reply(n->id, 0, true);
+		cont(n->id, tid, nr);
 		return;
 	}
+	/* Back with a caught call: the one it made itself is over. */
+	ss_marks_take(marks(), tid);
 	if (guarded(n))
 		return;
 	/* Identity is the caller's, never the listener's. */
@@ -341,7 +372,7 @@ static void handle(const struct seccomp_notif *n)
 	if (!e || e->cls != SYSLET_CLASS_ANY ||
 	    sl_thread_bound(nr, (const long *)n->data.args, 0) ||
 	    !(s = take(tid))) {
-		ss_reply(n->id, 0, true);
+		cont(n->id, tid, nr);
 		if (ops.count)
 			ops.count(nr, ops.now ? ops.now() : 0, 0);
 		return;
@@ -460,6 +491,7 @@ int ss_listener_child(void)
 	/* The parent's calls in flight and threads are not ours. */
 	memset(ss_slots, 0, sizeof(ss_slots));
 	memset(ours, 0, sizeof(ours));
+	memset(&own_marks, 0, sizeof(own_marks));
 	ss_watch_child();
 	return spawn();
 }

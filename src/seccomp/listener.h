@@ -37,12 +37,13 @@ int ss_listener_child(void);
 int ss_listener_fd(void);
 
 /*
- * In a signal handler of the calling thread: did the watcher let this
- * thread make call @nr itself because a signal was pending?  Then a
- * restart of it is the kernel's, after a native wait (restart.c).  The
- * mark is dropped by the thread's first handler after it either way.
+ * In a signal handler of the calling thread: did a listener (this
+ * process's, or another's in the tree) let this thread make caught call
+ * @nr itself?  Then a restart of it is the kernel's, after a native wait
+ * (src/preload/restart.c).  The thread's first handler after that takes
+ * the mark, and so does the listener at the thread's next caught call.
  */
-bool ss_watch_continued(int nr);
+bool ss_listener_continued(int nr);
 
 /* pthread_cancel() of thread @tid: its trapped call is stopped (a result
  * that came first is kept for the call's restart). */

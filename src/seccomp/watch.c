@@ -29,7 +29,6 @@
 #include <time.h>
 
 #include "../engine/internal.h"
-#include "listener.h"
 #include "slot.h"
 
 #define FIRST_NS 2000000L
@@ -37,40 +36,6 @@
 
 static uint32_t nwatched; /* futex word: slots on helpers */
 
-/* Threads let make their call themselves for a signal (listener.h). */
-#define MARKS 64
-static struct {
-	pid_t tid;
-	int nr;
-} marks[MARKS];
-static uint32_t nmarks; /* marks set: none, no gettid() in handlers */
-
-static void mark(pid_t tid, int nr)
-{
-	unsigned int i = (unsigned int)tid % MARKS;
-
-	__atomic_store_n(&marks[i].nr, nr, __ATOMIC_RELAXED);
-	if (!__atomic_exchange_n(&marks[i].tid, tid, __ATOMIC_ACQ_REL))
-		__atomic_fetch_add(&nmarks, 1, __ATOMIC_RELEASE);
-}
-
-bool ss_watch_continued(int nr)
-{
-	pid_t tid;
-	unsigned int i;
-	int was;
-
-	if (!__atomic_load_n(&nmarks, __ATOMIC_ACQUIRE))
-		return false;
-	tid = (pid_t)sl_sys0(SYS_gettid);
-	i = (unsigned int)tid % MARKS;
-	was = __atomic_load_n(&marks[i].nr, __ATOMIC_RELAXED);
-	if (!__atomic_compare_exchange_n(&marks[i].tid, &tid, 0, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-		return false;
-	__atomic_fetch_sub(&nmarks, 1, __ATOMIC_RELEASE);
-	return was == nr;
-}
 static bool started;
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -127,8 +92,6 @@ static void look(int64_t now)
 		 * signal interrupts it there (or restarts it), as natively.
 		 * Safe even if this was already the thread's next call.
 		 */
-		if (r == SS_NOTDONE)
-			mark(tid, s->nr);
 		ss_reply_drop(s, r);
 	}
 }
@@ -195,6 +158,4 @@ void ss_watch_child(void)
 	pthread_mutex_init(&start_lock, 0);
 	started = false;
 	nwatched = 0;
-	memset(marks, 0, sizeof(marks));
-	nmarks = 0;
 }

@@ -185,6 +185,22 @@ int main(void)
 	printf("splice from an empty pipe: %s\n", outcome(rc));
 	pthread_join(th, 0);
 
+	/*
+	 * The same in a child at once, before it has a listener of its own
+	 * under the backstop: its parent's lets it make the call itself.
+	 */
+	PT_CHECK((pid = fork()) >= 0);
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+
+		sigaction(SIGALRM, &sa, 0);
+		ualarm(50000, 0);
+		_exit(splice(p[0], 0, q[1], 0, 1, 0) < 0 && errno == EINTR ? 0 : 1);
+	}
+	PT_CHECK(waitpid(pid, &st, 0) == pid);
+	printf("splice in a child just forked: %s\n",
+	       WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "EINTR" : "not EINTR");
+
 	PT_CHECK((fd = mkstemp(path)) >= 0);
 	unlink(path);
 	locks(fd, 0, -1, "no SA_RESTART");
