@@ -499,7 +499,8 @@ int ss_listener_child(void)
 /*
  * Take @s over from whoever makes its call (pthread_cancel(), the
  * watcher): returns the call's result, or SS_NOTDONE if it was stopped
- * before doing anything.  The caller then replies and drops @s.
+ * before doing anything; the caller then replies and drops @s.
+ * SS_UNCLAIMED: its call is no longer in progress, so @s is not ours.
  */
 long ss_slot_claim(struct ss_slot *s)
 {
@@ -507,7 +508,7 @@ long ss_slot_claim(struct ss_slot *s)
 
 	while (!cas(s, &st, S_CLAIMED)) {
 		if (st != S_SENDING)
-			return SS_NOTDONE - 1; /* not ours to claim */
+			return SS_UNCLAIMED;
 		sl_sys0(SYS_sched_yield);
 		st = S_RUN;
 	}
@@ -525,7 +526,7 @@ void ss_listener_cancel(pid_t tid)
 	if (ss_listener_fd() < 0 || !(s = find(tid)))
 		return;
 	r = ss_slot_claim(s);
-	if (r == SS_NOTDONE - 1)
+	if (r == SS_UNCLAIMED)
 		return;
 	/*
 	 * The thread still waits in the kernel.  Not done: it makes the call

@@ -85,7 +85,7 @@ static void look(int64_t now)
 		if (!signalled(tid))
 			continue;
 		r = ss_slot_claim(s);
-		if (r == SS_NOTDONE - 1)
+		if (r == SS_UNCLAIMED)
 			continue; /* its reply is being sent */
 		/*
 		 * Not done: the thread makes the call itself, and the
