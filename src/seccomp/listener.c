@@ -500,7 +500,7 @@ int ss_listener_child(void)
  * Take @s over from whoever makes its call (pthread_cancel(), the
  * watcher): returns the call's result, or SS_NOTDONE if it was stopped
  * before doing anything; the caller then replies and drops @s.
- * SS_UNCLAIMED: its call is no longer in progress, so @s is not ours.
+ * SS_UNCLAIMED: @s is free, or claimed by someone else: not ours.
  */
 long ss_slot_claim(struct ss_slot *s)
 {
