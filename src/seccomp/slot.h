@@ -20,8 +20,8 @@ enum { S_FREE, S_RUN, S_SENDING, S_CLAIMED };
 
 /* A cancelled call that did nothing: the caller then makes it. */
 #define SS_NOTDONE (-125) /* -ECANCELED */
-/* ss_slot_claim(): the reply is being sent, not ours to claim (no system
- * call returns this). */
+/* ss_slot_claim(): the slot is free, or claimed by someone else (no
+ * system call returns this). */
 #define SS_UNCLAIMED (-4096L - 1)
 
 struct sl_req;
