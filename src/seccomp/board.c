@@ -62,6 +62,12 @@ static bool alive(const struct ss_board *b, int i)
 	return pid > 0 && tid > 0 && sl_sys3(SYS_tgkill, pid, tid, 0) != -ESRCH;
 }
 
+/*
+ * An entry is claimed under -pid and published under pid once its thread
+ * and list are set: a joiner that saw the pid with the old, dead thread
+ * would take the entry for a dead listener's and take it over.  A claim
+ * whose process died before it finished may be taken over.
+ */
 int ss_board_join(struct ss_board *b, pid_t pid, pid_t tid)
 {
 	int i;
@@ -69,14 +75,17 @@ int ss_board_join(struct ss_board *b, pid_t pid, pid_t tid)
 	for (i = 0; i < SS_BOARD_SLOTS; i++) {
 		int32_t p = __atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE);
 
-		if ((p == 0 || !alive(b, i)) &&
-		    __atomic_compare_exchange_n(&b->e[i].pid, &p, pid, false,
-						__ATOMIC_ACQ_REL,
-						__ATOMIC_RELAXED)) {
-			__atomic_store_n(&b->e[i].tid, tid, __ATOMIC_RELEASE);
-			memset(b->e[i].held, 0, sizeof(b->e[i].held));
-			return i;
-		}
+		if (p > 0 ? alive(b, i)
+			  : p < 0 && sl_sys2(SYS_kill, -p, 0) != -ESRCH)
+			continue;
+		if (!__atomic_compare_exchange_n(&b->e[i].pid, &p, -pid, false,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED))
+			continue;
+		__atomic_store_n(&b->e[i].tid, tid, __ATOMIC_RELEASE);
+		memset(b->e[i].held, 0, sizeof(b->e[i].held));
+		__atomic_store_n(&b->e[i].pid, pid, __ATOMIC_RELEASE);
+		return i;
 	}
 	return -ENOSPC;
 }

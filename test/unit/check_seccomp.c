@@ -3,7 +3,8 @@
  * The backstop's filter (src/seccomp/filter.c): calls in the trap set
  * reach the listener, the same calls made from a gate do not, calls
  * outside the set never do.  seccomp cannot be undone, so every test
- * loads its filter in a child process of its own.
+ * loads its filter in a child process of its own.  And the board
+ * (src/seccomp/board.c): entries and marks.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -18,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../src/seccomp/board.h"
 #include "../../src/seccomp/filter.h"
 
 /* A gate: one syscall instruction at a known address (after it: gate_end). */
@@ -150,10 +152,73 @@ START_TEST(test_build_errors)
 }
 END_TEST
 
+/* A process that no longer exists. */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, 0, 0), pid);
+	return pid;
+}
+
+START_TEST(test_board_join)
+{
+	pid_t me = getpid(), tid = (pid_t)syscall(SYS_gettid), dead = dead_pid();
+	struct ss_board *b;
+	int fd = ss_board_create(&b);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ss_board_join(b, me, tid), 0);
+	ck_assert_int_eq(ss_board_join(b, me, tid), 1); /* 0 lives */
+	/* A dead listener's entry is taken over. */
+	b->e[2].pid = dead;
+	b->e[2].tid = dead;
+	b->e[2].held[0] = 99;
+	ck_assert_int_eq(ss_board_join(b, me, tid), 2);
+	ck_assert_int_eq(b->e[2].pid, me);
+	ck_assert_int_eq(b->e[2].tid, tid);
+	ck_assert(b->e[2].held[0] == 0);
+	/* A claim in progress is skipped while its process lives... */
+	b->e[3].pid = -getppid();
+	ck_assert_int_eq(ss_board_join(b, me, tid), 4);
+	/* ...and taken over once it has died. */
+	b->e[5].pid = -dead;
+	ck_assert_int_eq(ss_board_join(b, me, tid), 5);
+	ck_assert_int_eq(b->e[3].pid, -getppid());
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_board_marks)
+{
+	struct ss_board *b;
+	int fd = ss_board_create(&b);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ss_marks_take(&b->marks, 1234), -1);
+	ss_marks_set(&b->marks, 1234, 7);
+	ss_marks_set(&b->marks, 1235, 8);
+	ck_assert_uint_eq(b->marks.n, 2);
+	ck_assert_int_eq(ss_marks_take(&b->marks, 1234 + SS_BOARD_MARKS), -1);
+	ck_assert_int_eq(ss_marks_take(&b->marks, 1234), 7);
+	ck_assert_int_eq(ss_marks_take(&b->marks, 1234), -1);
+	/* A thread at the same place takes the place over. */
+	ss_marks_set(&b->marks, 1235 + SS_BOARD_MARKS, 9);
+	ck_assert_int_eq(ss_marks_take(&b->marks, 1235), -1);
+	ck_assert_int_eq(ss_marks_take(&b->marks, 1235 + SS_BOARD_MARKS), 9);
+	ck_assert_uint_eq(b->marks.n, 0);
+	close(fd);
+}
+END_TEST
+
 static Suite *seccomp_suite(void)
 {
 	Suite *s = suite_create("seccomp");
 	TCase *tc = tcase_create("filter");
+	TCase *tb = tcase_create("board");
 
 	/*
 	 * valgrind has no seccomp(2), which libseccomp itself probes: the
@@ -164,6 +229,9 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, test_trap_gate_and_rest);
 	tcase_add_test(tc, test_wait_killable);
 	suite_add_tcase(s, tc);
+	tcase_add_test(tb, test_board_join);
+	tcase_add_test(tb, test_board_marks);
+	suite_add_tcase(s, tb);
 	return s;
 }
 
