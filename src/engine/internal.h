@@ -270,14 +270,15 @@ int sl_nowait_probe(int nr, const long *args, long *ret);
 
 /*
  * signalled.c: a signal came as call @nr was to start, or the kernel
- * restarted it; @caught: the seccomp backstop catches it.
+ * restarted it; @caught: the seccomp backstop catches it; @marked: a
+ * listener let the thread make it natively.
  */
 enum sl_sig_answer {
 	SL_SIG_RUN,	 /* natively it goes on: make it (again) */
 	SL_SIG_ANSWERED, /* *ret is the native answer: done, or EINTR */
 };
-int sl_signal_answer(int nr, const long *args, bool caught, bool sa_restart,
-		     long *ret);
+int sl_signal_answer(int nr, const long *args, bool caught, bool marked,
+		     bool sa_restart, long *ret);
 /* Copy @n bytes from @p, which may be a bad address: false if it is. */
 bool sl_peek(const void *p, void *out, size_t n);
 

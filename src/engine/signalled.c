@@ -12,8 +12,10 @@
  * call that simply had not started yet look the same.
  *
  * A call the filter does not catch was restarted by the kernel after it
- * waited: without SA_RESTART it fails with EINTR, as it would have.  For a
- * caught one the native answer is judged: a call that would not wait, or
+ * waited: without SA_RESTART it fails with EINTR, as it would have.  So
+ * was a caught one that a listener let its thread make natively (marked),
+ * which matters where it cannot be judged.  For a caught one the native
+ * answer is judged: a call that would not wait, or
  * would wait only for a disk or for memory, runs (it is made again); one
  * that would wait for someone else (an empty pipe, a socket, a child, a
  * lock, a timer) fails with EINTR.  Nothing is done here but asking: the
@@ -324,8 +326,8 @@ static int caught_waits(int nr, const struct sl_sysent *e, const long *a,
 	}
 }
 
-int sl_signal_answer(int nr, const long *a, bool caught, bool sa_restart,
-		     long *ret)
+int sl_signal_answer(int nr, const long *a, bool caught, bool marked,
+		     bool sa_restart, long *ret)
 {
 	const struct sl_sysent *e = sl_sys(nr);
 	enum wait_kind k;
@@ -345,7 +347,11 @@ int sl_signal_answer(int nr, const long *a, bool caught, bool sa_restart,
 	}
 	switch (e->cls == SYSLET_CLASS_ANY ? caught_waits(nr, e, a, ret) : 1) {
 	case 0:
-		return SL_SIG_RUN;
+		/* Made again, unless a listener let it wait natively. */
+		if (!marked)
+			return SL_SIG_RUN;
+		*ret = -EINTR;
+		return SL_SIG_ANSWERED;
 	case 2:
 		return SL_SIG_ANSWERED;
 	default:

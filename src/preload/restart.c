@@ -18,8 +18,10 @@
  * sl_signal_answer() gives answers that are native for both.  A caught
  * call that a listener let its thread make natively (another process's
  * listener, a wait that would block, the watcher for this very signal)
- * was restarted by the kernel after a native wait: it is judged as a call
- * the filter does not catch.
+ * and that the kernel restarted after a native wait is marked: where the
+ * call cannot be judged without making it, the mark says it waited.
+ * Only a restart takes the mark: a second signal's handler, stacked on
+ * the first, must leave it to the first.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -40,24 +42,20 @@ void shim_restart_settle(void *ucp, bool sa_restart)
 	long args[6], r = 0;
 	uintptr_t ip;
 	greg_t *g;
-	bool caught, continued;
+	bool caught, marked;
 	int nr;
 
-	if (!uc) {
-		ss_listener_continued(-1);
+	if (!uc)
 		return;
-	}
 	g = uc->uc_mcontext.gregs;
 	ip = (uintptr_t)g[REG_RIP];
 	if ((uintptr_t)g[REG_RCX] != ip + 2 || g[REG_R11] != g[REG_EFL] ||
 	    !sl_peek((const void *)ip, insn, sizeof(insn)) || insn[0] != 0x0f ||
-	    insn[1] != 0x05) {
-		ss_listener_continued(-1);
+	    insn[1] != 0x05)
 		return;
-	}
 	nr = (int)g[REG_RAX];
-	/* Made natively because this signal was pending: the kernel's. */
-	continued = ss_listener_continued(nr);
+	/* A listener let it make the call natively: perhaps the kernel's. */
+	marked = ss_listener_continued(nr);
 	args[0] = g[REG_RDI];
 	args[1] = g[REG_RSI];
 	args[2] = g[REG_RDX];
@@ -65,9 +63,10 @@ void shim_restart_settle(void *ucp, bool sa_restart)
 	args[4] = g[REG_R8];
 	args[5] = g[REG_R9];
 	/* The shim's own calls pass the filter. */
-	caught = !continued && shim_policy_traps(nr) && sp_trappable(nr) &&
+	caught = shim_policy_traps(nr) && sp_trappable(nr) &&
 		 !sl_gates_own(ip + 2);
-	if (sl_signal_answer(nr, args, caught, sa_restart, &r) == SL_SIG_RUN)
+	if (sl_signal_answer(nr, args, caught, marked, sa_restart, &r) ==
+	    SL_SIG_RUN)
 		return;
 	g[REG_RAX] = r;
 	g[REG_RIP] = (greg_t)(ip + 2);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "../engine/internal.h"
@@ -27,8 +28,14 @@
 
 int ss_board_map(int fd, struct ss_board **b)
 {
-	long p = sl_sys6(SYS_mmap, 0, BOARD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 fd, 0);
+	struct stat st;
+	long p;
+
+	/* Another version's smaller board would fault past its end. */
+	if (sl_sys2(SYS_fstat, fd, &st) || (size_t)st.st_size < BOARD_SIZE)
+		return -EINVAL;
+	p = sl_sys6(SYS_mmap, 0, BOARD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fd, 0);
 
 	if (p < 0 && p > -4096)
 		return (int)p;
@@ -248,24 +255,24 @@ void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o)
 void ss_marks_set(struct ss_marks *m, pid_t tid, int nr)
 {
 	unsigned int i = (unsigned int)tid % SS_BOARD_MARKS;
+	uint64_t v = (uint64_t)(uint32_t)tid << 32 | (uint32_t)nr;
 
-	__atomic_store_n(&m->m[i].nr, nr, __ATOMIC_RELAXED);
-	if (!__atomic_exchange_n(&m->m[i].tid, tid, __ATOMIC_ACQ_REL))
+	if (!__atomic_exchange_n(&m->m[i], v, __ATOMIC_ACQ_REL))
 		__atomic_fetch_add(&m->n, 1, __ATOMIC_RELEASE);
 }
 
 int ss_marks_take(struct ss_marks *m, pid_t tid)
 {
 	unsigned int i = (unsigned int)tid % SS_BOARD_MARKS;
-	int nr;
+	uint64_t v;
 
-	if (!__atomic_load_n(&m->n, __ATOMIC_ACQUIRE) ||
-	    __atomic_load_n(&m->m[i].tid, __ATOMIC_ACQUIRE) != tid)
+	if (!__atomic_load_n(&m->n, __ATOMIC_ACQUIRE))
 		return -1;
-	nr = __atomic_load_n(&m->m[i].nr, __ATOMIC_RELAXED);
-	if (!__atomic_compare_exchange_n(&m->m[i].tid, &tid, 0, false,
+	v = __atomic_load_n(&m->m[i], __ATOMIC_ACQUIRE);
+	if (!v || (pid_t)(v >> 32) != tid ||
+	    !__atomic_compare_exchange_n(&m->m[i], &v, 0, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return -1;
 	__atomic_fetch_sub(&m->n, 1, __ATOMIC_RELEASE);
-	return nr;
+	return (int)(uint32_t)v;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The board: one page shared by every process of a tree under the
+ * The board: a few pages shared by every process of a tree under the
  * backstop and its keeper (a memfd, inherited by fork(), borrowed from the
  * keeper after exec), on which each process's listener says whether it is
  * waiting for notifications.  The keeper takes a notification only when no
@@ -20,16 +20,15 @@
 #define SS_BOARD_MARKS 1024
 
 /*
- * Threads whose caught call a listener let them make natively (listener.h,
- * ss_listener_continued()), at TID % SS_BOARD_MARKS: on the board, as a
- * listener answers other processes' calls too.
+ * Threads whose caught call a listener (or the keeper) let them make
+ * natively (listener.h, ss_listener_continued()): on the board, as a
+ * listener answers other processes' calls too.  Each mark is one word,
+ * TID << 32 | number, at TID % SS_BOARD_MARKS; the count of marks set
+ * has a cache line of its own, as every caught call reads it.
  */
 struct ss_marks {
-	uint32_t n; /* marks set: none, nothing to look up */
-	struct {
-		int32_t tid; /* 0: none */
-		int32_t nr;
-	} m[SS_BOARD_MARKS];
+	uint32_t n __attribute__((aligned(64)));
+	uint64_t m[SS_BOARD_MARKS] __attribute__((aligned(64)));
 };
 
 /*

@@ -70,6 +70,9 @@ static void take(int fd, struct ss_board *b)
 	if (rc)
 		return;
 	ss_board_seen(b, n.id); /* keeps the orphan scan's window current */
+	/* Made natively: marked for its thread's handlers (listener.h). */
+	if (n.pid)
+		ss_marks_set(&b->marks, (pid_t)n.pid, (int)n.data.nr);
 	memset(&r, 0, sizeof(r));
 	r.id = n.id;
 	r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;

@@ -37,11 +37,11 @@ int ss_listener_child(void);
 int ss_listener_fd(void);
 
 /*
- * In a signal handler of the calling thread: did a listener (this
- * process's, or another's in the tree) let this thread make caught call
- * @nr itself?  Then a restart of it is the kernel's, after a native wait
- * (src/preload/restart.c).  The thread's first handler after that takes
- * the mark, and so does the listener at the thread's next caught call.
+ * In a signal handler of the calling thread, at a restart of call @nr:
+ * did a listener (this process's, or another's in the tree) or the
+ * keeper let this thread make that call itself?  Then the restart may be
+ * the kernel's, after a native wait (src/preload/restart.c).  Takes the
+ * mark; the listener drops it too at the thread's next caught call.
  */
 bool ss_listener_continued(int nr);
 
