@@ -267,6 +267,8 @@ int sl_nowait(int nr, const struct sl_sysent *e, const long *args,
 long sl_finish_blocking(int nr, const long *args, struct sl_rw *rw,
 			const volatile int *cancel);
 int sl_nowait_probe(int nr, const long *args, long *ret);
+bool sl_fd_nonblocking(int fd);
+bool sl_fd_is_file(int fd); /* a regular file or a block device */
 
 /*
  * signalled.c: a signal came as call @nr was to start, or the kernel

@@ -41,14 +41,14 @@
 	 O_PATH | O_TMPFILE)
 #define SL_O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
-static bool fd_nonblocking(int fd)
+bool sl_fd_nonblocking(int fd)
 {
 	long fl = sl_sys2(SYS_fcntl, fd, F_GETFL);
 
 	return fl >= 0 && (fl & O_NONBLOCK);
 }
 
-static bool fd_is_file(int fd)
+bool sl_fd_is_file(int fd)
 {
 	struct stat st;
 
@@ -256,7 +256,7 @@ static int rw_attempt(struct sl_rw *rw, long *ret)
 		long r = rw_step(rw, true, 0);
 
 		if (r == -EAGAIN) {
-			if (fd_nonblocking(rw->fd)) {
+			if (sl_fd_nonblocking(rw->fd)) {
 				*ret = rw->acc ? rw->acc : r;
 				return RW_DONE;
 			}
@@ -276,7 +276,7 @@ static int rw_attempt(struct sl_rw *rw, long *ret)
 		/* A short read is final, except from a file. */
 		if (rw->op == SL_RW_READ) {
 			if (!checked) {
-				isreg = fd_is_file(rw->fd);
+				isreg = sl_fd_is_file(rw->fd);
 				checked = true;
 			}
 			if (!isreg) {
@@ -329,7 +329,7 @@ static int msg_attempt(int nr, const struct sl_sysent *e, const long *args,
 	a[e->flagarg] = flags | MSG_DONTWAIT;
 	r = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (r == -EAGAIN) {
-		if (fd_nonblocking((int)args[0])) {
+		if (sl_fd_nonblocking((int)args[0])) {
 			*ret = r;
 			return RW_DONE;
 		}
@@ -532,7 +532,7 @@ static int nowait(int nr, const struct sl_sysent *e, const long *a,
 		struct pollfd p = { .fd = (int)a[0], .events = POLLIN };
 
 		if (sl_sys3(SYS_poll, &p, 1, 0) == 0 &&
-		    !fd_nonblocking((int)a[0]))
+		    !sl_fd_nonblocking((int)a[0]))
 			how = RW_BLOCK;
 		break;
 	}

@@ -29,7 +29,6 @@
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -50,10 +49,10 @@ enum wait_kind {
 };
 
 /*
- * SL_NB_BLOCKS calls that wait for others, and where their timeout is
- * (a timespec, or a timeval for select; -1: none; for poll and epoll an
- * int of milliseconds): a zero timeout never waits.  Other such calls
- * wait for a disk or for memory.
+ * SL_NB_BLOCKS calls that wait for others, and which argument (targ) is
+ * their timeout, of what type (tkind: milliseconds, a timespec, a timeval,
+ * clock_nanosleep's): a zero timeout never waits.  Other such calls wait
+ * for a disk or for memory.
  */
 enum { T_NONE, T_MS, T_TS, T_TV, T_CLOCK /* clock_nanosleep's */ };
 static const struct {
@@ -142,23 +141,6 @@ static bool zero_timeout(int i, const long *a)
 	}
 }
 
-static bool fd_is_disk(long fd)
-{
-	struct stat st;
-
-	if (sl_sys2(SYS_fstat, fd, &st) < 0)
-		return false;
-	return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) ||
-	       S_ISDIR(st.st_mode);
-}
-
-static bool fd_nonblocking(long fd)
-{
-	long fl = sl_sys2(SYS_fcntl, fd, F_GETFL);
-
-	return fl >= 0 && (fl & O_NONBLOCK);
-}
-
 /* Flags, or a descriptor, that say the call cannot wait at all. */
 static bool cannot_wait(int nr, const struct sl_sysent *e, const long *a)
 {
@@ -184,11 +166,11 @@ static bool cannot_wait(int nr, const struct sl_sysent *e, const long *a)
 	case SL_NB_WRITE:
 	case SL_NB_MSG:
 	case SL_NB_POLLIN:
-		return fd_nonblocking(a[0]);
+		return sl_fd_nonblocking((int)a[0]);
 	default:
 		return (nr == SYS_connect || nr == SYS_mq_timedsend ||
 			nr == SYS_mq_timedreceive) &&
-		       fd_nonblocking(a[0]);
+		       sl_fd_nonblocking((int)a[0]);
 	}
 }
 
@@ -209,7 +191,7 @@ static enum wait_kind kind_of(int nr, const struct sl_sysent *e,
 	switch (e->nb) {
 	case SL_NB_READ:
 	case SL_NB_WRITE:
-		return fd_is_disk(a[0]) ? W_NONE : W_ENDS;
+		return sl_fd_is_file((int)a[0]) ? W_NONE : W_ENDS;
 	case SL_NB_MSG:
 	case SL_NB_POLLIN:
 		return W_ENDS;

@@ -67,21 +67,32 @@ struct k_sigaction {
 	unsigned long mask;
 };
 
-static void before_handler(int sig)
+/*
+ * The trampolines: as installed (T_PLAIN), and while the seccomp filter
+ * is in force, with SA_RESTART put in (restart.c): T_RESTART where the
+ * program asked for it, T_NORESTART where it did not.
+ */
+enum { T_PLAIN, T_RESTART, T_NORESTART, T_COUNT };
+
+/* Before the program's handler @sig runs behind trampoline @t. */
+static void before_handler(int sig, void *uc, int t)
 {
 	struct k_sigaction k;
-	int saved;
+	int saved = errno;
 
-	if (!sl_call_waiting())
-		return;
-	saved = errno;
+	if (t != T_PLAIN)
+		shim_restart_settle(uc, t == T_RESTART);
 	/*
-	 * The action in force decides whether the kernel restarts our wait,
-	 * so it decides here too (for the engine's cancel signal that is the
-	 * engine's handler, which never restarts).
+	 * Whether the kernel restarts our wait is the program's choice: the
+	 * trampoline says it, or else the action in force (for the engine's
+	 * cancel signal that is the engine's handler, which never restarts).
 	 */
-	if (!sl_sys4(SYS_rt_sigaction, sig, 0, &k, sizeof(k.mask)))
-		sl_call_signal(k.flags & SA_RESTART);
+	if (sl_call_waiting()) {
+		if (t != T_PLAIN)
+			sl_call_signal(t == T_RESTART);
+		else if (!sl_sys4(SYS_rt_sigaction, sig, 0, &k, sizeof(k.mask)))
+			sl_call_signal(k.flags & SA_RESTART);
+	}
 	errno = saved;
 }
 
@@ -89,7 +100,7 @@ static void tramp_plain(int sig)
 {
 	plain_fn h = __atomic_load_n(&plain_tab[sig], __ATOMIC_ACQUIRE);
 
-	before_handler(sig);
+	before_handler(sig, 0, T_PLAIN);
 	if (h)
 		h(sig);
 }
@@ -98,36 +109,23 @@ static void tramp_info(int sig, siginfo_t *si, void *uc)
 {
 	info_fn h = __atomic_load_n(&info_tab[sig], __ATOMIC_ACQUIRE);
 
-	before_handler(sig);
+	before_handler(sig, uc, T_PLAIN);
 	if (h)
 		h(sig, si, uc);
 }
 
 /*
- * While the seccomp filter is in force every handler is installed with
- * SA_RESTART (restart.c); which of these two pairs the kernel runs says
- * whether the program asked for it.  The kernel passes the context to
- * every handler on x86-64, SA_SIGINFO or not.
+ * The forced pairs.  The kernel passes the context to every handler on
+ * x86-64, SA_SIGINFO or not.
  */
-static void before_forced(int sig, void *uc, bool sa_restart)
-{
-	int saved = errno;
-
-	shim_restart_settle(uc, sa_restart);
-	if (sl_call_waiting())
-		sl_call_signal(sa_restart);
-	(void)sig;
-	errno = saved;
-}
-
-#define FORCED_TRAMPOLINES(name, sa_restart)                               \
+#define FORCED_TRAMPOLINES(name, t)                                        \
 	static void tramp_plain_##name(int sig, siginfo_t *si, void *uc)   \
 	{                                                                  \
 		plain_fn h =                                               \
 			__atomic_load_n(&plain_tab[sig], __ATOMIC_ACQUIRE); \
                                                                            \
 		(void)si;                                                  \
-		before_forced(sig, uc, sa_restart);                        \
+		before_handler(sig, uc, t);                                \
 		if (h)                                                     \
 			h(sig);                                            \
 	}                                                                  \
@@ -135,15 +133,13 @@ static void before_forced(int sig, void *uc, bool sa_restart)
 	{                                                                  \
 		info_fn h = __atomic_load_n(&info_tab[sig], __ATOMIC_ACQUIRE); \
                                                                            \
-		before_forced(sig, uc, sa_restart);                        \
+		before_handler(sig, uc, t);                                \
 		if (h)                                                     \
 			h(sig, si, uc);                                    \
 	}
-FORCED_TRAMPOLINES(restart, true)
-FORCED_TRAMPOLINES(norestart, false)
+FORCED_TRAMPOLINES(restart, T_RESTART)
+FORCED_TRAMPOLINES(norestart, T_NORESTART)
 
-/* The trampolines: as installed, with the program's SA_RESTART, without. */
-enum { T_PLAIN, T_RESTART, T_NORESTART, T_COUNT };
 static const struct {
 	plain_fn plain;
 	info_fn info;

@@ -47,6 +47,7 @@ bool ss_listener_continued(int nr)
 {
 	struct ss_marks *m = marks();
 
+	/* No mark anywhere (the usual case): no gettid() either. */
 	if (!__atomic_load_n(&m->n, __ATOMIC_ACQUIRE))
 		return false;
 	return ss_marks_take(m, (pid_t)sl_sys0(SYS_gettid)) == nr;

@@ -35,7 +35,6 @@
 #define MAX_NS 100000000L
 
 static uint32_t nwatched; /* futex word: slots on helpers */
-
 static bool started;
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -86,7 +85,7 @@ static void look(int64_t now)
 			continue;
 		r = ss_slot_claim(s);
 		if (r == SS_UNCLAIMED)
-			continue; /* its reply is being sent */
+			continue; /* answered, or pthread_cancel() has it */
 		/*
 		 * Not done: the thread makes the call itself, and the
 		 * signal interrupts it there (or restarts it), as natively.
