@@ -242,6 +242,8 @@ struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
 	req->sflags = SYSLET_SUBMIT_WAIT;
 	req->cancel = 0;
 	req->tid = 0;
+	req->ident = 0;
+	req->refused = false;
 	req->done = SL_DONE_NO;
 	req->interrupt = 0;
 	req->last = 0;
@@ -254,6 +256,7 @@ struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
 static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		       const struct sl_sysent *e)
 {
+	const struct sl_ident *ident;
 	struct sl_req *req;
 	struct sl_rw rw = { 0 };
 	long ret = 0;
@@ -270,6 +273,10 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	/* Only the process whose helpers these are may hand calls to them. */
 	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
 		return run_home(c, &rw);
+	/* Nobody but this thread can make it as this thread would. */
+	ident = sl_ident_self();
+	if (!ident)
+		return run_home(c, &rw);
 
 	sl_ctx_lock(ctx);
 	req = sl_req_one_locked(ctx, c->nr, c->args, &rw);
@@ -277,6 +284,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		sl_ctx_unlock(ctx);
 		return run_home(c, &rw);
 	}
+	req->ident = ident;
 	req->interrupt = c->interrupt;
 	rc = sl_helper_dispatch(ctx, req); /* unlocks */
 	errno = saved;
@@ -303,6 +311,17 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 			sl_cancel_req_locked(ctx, req);
 		sl_ctx_unlock(ctx);
 		wait_uninterrupted(req);
+	}
+	if (req->refused && rc != -ECANCELED) {
+		/* The helper could not act as this thread: it makes the call. */
+		rw = req->rw;
+		if (c->reqp)
+			*c->reqp = 0;
+		sl_ctx_lock(ctx);
+		sl_req_release_locked(ctx, req);
+		sl_ctx_unlock(ctx);
+		errno = saved;
+		return run_home(c, &rw);
 	}
 	ret = req->result;
 	if (ret == -ECANCELED && req->cancel) {

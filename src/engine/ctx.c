@@ -226,6 +226,7 @@ static void child_reset(struct syslet_ctx *c)
 
 static void atfork_child(void)
 {
+	sl_ident_atfork_child();
 	struct syslet_ctx *c;
 
 	pthread_mutex_init(&ctx_list_lock, 0);

@@ -248,6 +248,20 @@ void sl_run_on_helper(struct sl_req *req)
 	const struct sl_sysent *e;
 	long ret;
 
+	if (sl_ident_enter(req->ident)) {
+		/* Nothing was run.  One call: its caller makes it (call.c,
+		 * the backstop).  A chain's caller has gone on: the atom
+		 * fails, rather than run with rights that are not its own. */
+		req->refused = true;
+		if (req->head != &req->call_atom) {
+			sl_warn_once("a helper cannot take its caller's credentials",
+				     EPERM);
+			sl_store(a, -EPERM);
+			req->last = a;
+			req->result = -EPERM;
+		}
+		return;
+	}
 	sl_helper_req_begin(req);
 	while (a) {
 		if (!req->have_args) {
@@ -340,6 +354,7 @@ static void *helper_main(void *arg)
 	snprintf(name, sizeof(name), "syslet/%d", h->cpu);
 	sl_sys2(SYS_prctl, PR_SET_NAME, name);
 	sl_helper_tls_enter(h);
+	sl_ident_helper_start();
 
 	sl_ctx_lock(ctx);
 	req = h->req;
@@ -375,6 +390,22 @@ static void *helper_main(void *arg)
 			sl_sys0(SYS_getppid);
 		if (req)
 			continue;
+		/*
+		 * Idle as itself, never as its last caller (ident.h).  One
+		 * that cannot be itself again ends, once it has run what it
+		 * was given meanwhile (it refuses what it cannot run as).
+		 */
+		if (!sl_ident_leave()) {
+			sl_ctx_lock(ctx);
+			if (h->idle)
+				idle_remove_locked(ctx, h);
+			req = h->req;
+			h->req = 0;
+			sl_ctx_unlock(ctx);
+			if (req)
+				continue;
+			break;
+		}
 		if (ctx->closing || !wait_for_work(h))
 			break;
 		sl_ctx_lock(ctx);

@@ -21,6 +21,7 @@
 
 #include <syslet.h>
 
+#include "ident.h"
 #include "systab.h"
 
 #define SYSLET_API __attribute__((visibility("default")))
@@ -151,6 +152,8 @@ struct sl_req {
 	uint8_t state;		  /* enum sl_req_state, under ctx->lock */
 	volatile int cancel;	  /* read by the cancel stub and handler */
 	pid_t tid;		  /* the submitter, for emulated identity */
+	const struct sl_ident *ident; /* whom the helper acts as (ident.h) */
+	bool refused;		  /* the helper could not: nothing was run */
 	struct sl_helper *helper; /* while RUNNING */
 	uint32_t done;		  /* SL_DONE_* for SUBMIT_WAIT */
 	struct syslet_atom *last; /* outcome */
@@ -316,7 +319,7 @@ bool sl_raises_sigpipe(int nr, const long *args, long ret);
 
 /* trap.c */
 int sl_trap_dispatch(struct syslet_ctx *ctx, int nr, const long *args,
-		     const struct sl_rw *rw,
+		     const struct sl_rw *rw, const struct sl_ident *ident,
 		     void (*on_done)(struct syslet_ctx *, struct sl_req *),
 		     void *owner, struct sl_req **reqp);
 

@@ -56,11 +56,16 @@ struct sl_exec {
  */
 static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 {
+	const struct sl_ident *ident;
 	struct sl_req *req;
 	int rc, saved = errno;
 
 	/* A vfork() or raw clone() child must not use its parent's helpers. */
 	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
+		return -EAGAIN;
+	/* Nor may a helper act as whom it cannot (ident.h). */
+	ident = sl_ident_self();
+	if (!ident)
 		return -EAGAIN;
 	sl_ctx_lock(ctx);
 	req = ctx->free_reqs;
@@ -79,6 +84,8 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	req->sflags = x->sflags;
 	req->cancel = 0;
 	req->tid = want_tid ? (pid_t)sl_sys0(SYS_gettid) : 0;
+	req->ident = ident;
+	req->refused = false;
 	req->done = SL_DONE_NO;
 	req->last = 0;
 	req->result = 0;

@@ -16,7 +16,7 @@
  * now: nothing of it was done then, unless @rw says so.
  */
 int sl_trap_dispatch(struct syslet_ctx *ctx, int nr, const long *args,
-		     const struct sl_rw *rw,
+		     const struct sl_rw *rw, const struct sl_ident *ident,
 		     void (*on_done)(struct syslet_ctx *, struct sl_req *),
 		     void *owner, struct sl_req **reqp)
 {
@@ -28,6 +28,7 @@ int sl_trap_dispatch(struct syslet_ctx *ctx, int nr, const long *args,
 		sl_ctx_unlock(ctx);
 		return -EAGAIN;
 	}
+	req->ident = ident;
 	req->on_done = on_done;
 	req->owner = owner;
 	*reqp = req;

@@ -184,6 +184,11 @@ static void helper_done(struct syslet_ctx *ctx, struct sl_req *req)
 
 	if (req->cancel && r == -ECANCELED)
 		r = SS_NOTDONE;
+	/* The helper could not act as the caller: the caller makes it, or
+	 * (part was done here) it ends short, as a native call may. */
+	if (req->refused)
+		r = req->rw.op != SL_RW_NONE && req->rw.acc > 0 ? req->rw.acc
+								: SS_NOTDONE;
 	__atomic_store_n(&s->req, 0, __ATOMIC_RELEASE);
 	sl_req_release_locked(ctx, req);
 	ss_watch_done();
@@ -210,13 +215,22 @@ static void cancel_helper(struct ss_slot *s)
 static void run(struct ss_slot *s)
 {
 	const struct sl_sysent *e = sl_sys(s->nr);
+	const struct sl_ident *want = sl_ident_of(s->tid);
 	struct syslet_ctx *ctx;
 	struct sl_rw rw = { 0 };
 	uint32_t st = S_RUN;
 	bool listed;
 	long r;
 
-	if (!sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
+	/*
+	 * Made as the thread that made it, or not here: tried without
+	 * blocking only where this thread's identity is the caller's, and
+	 * handed to a helper that takes the caller's (ident.h).
+	 */
+	if (!want)
+		goto home;
+	if (want == sl_ident_self() &&
+	    !sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
 		settle(s, r);
 		return;
 	}
@@ -235,7 +249,7 @@ static void run(struct ss_slot *s)
 	listed = !board || (ctx && ss_board_hold(board, board_entry, s->id));
 	s->held = board && listed;
 	if (ctx && listed &&
-	    !sl_trap_dispatch(ctx, s->nr, s->args, &rw, helper_done, s,
+	    !sl_trap_dispatch(ctx, s->nr, s->args, &rw, want, helper_done, s,
 			      &s->req)) {
 		/* Counted before the helper can end it (helper_done()). */
 		ss_watch_add(s);
@@ -249,6 +263,7 @@ static void run(struct ss_slot *s)
 		s->held = false;
 	}
 	if (rw.op == SL_RW_NONE) {
+home:
 		/* No helper: the caller makes the call itself. */
 		if (cas(s, &st, S_SENDING)) {
 			if (ops.count)
