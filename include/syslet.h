@@ -160,7 +160,16 @@ struct syslet_completion {
  * because a same-CPU wake-up costs a fraction of a cross-CPU one.
  */
 #define SYSLET_CTX_NO_PIN 0x1u
-#define SYSLET_CTX_FLAGS_ALL (SYSLET_CTX_NO_PIN)
+/*
+ * A helper acts with its submitter's credentials, CPU and I/O priority
+ * (doc/identity.md), captured from the submitting thread at every hand-off
+ * to a helper: a thread may have changed only its own with a raw system
+ * call, as Samba's do.  With this flag the program promises to call
+ * syslet_ident_changed() after any thread changes them, by whatever means
+ * (glibc's setuid() included), and they are captured only then.
+ */
+#define SYSLET_CTX_IDENT_NOTIFY 0x2u
+#define SYSLET_CTX_FLAGS_ALL (SYSLET_CTX_NO_PIN | SYSLET_CTX_IDENT_NOTIFY)
 
 /**
  * struct syslet_params - context parameters
@@ -237,6 +246,15 @@ int syslet_ctx_create(const struct syslet_params *params,
  * Returns 0, or -EINVAL if @ctx is NULL.
  */
 int syslet_ctx_destroy(struct syslet_ctx *ctx);
+
+/**
+ * syslet_ident_changed - a thread's credentials or priority changed
+ *
+ * For contexts made with %SYSLET_CTX_IDENT_NOTIFY: call it after any thread
+ * of the process changed its uids, gids, groups, capabilities, nice value or
+ * I/O priority, before that thread submits again.  Async-signal-safe.
+ */
+void syslet_ident_changed(void);
 
 /**
  * syslet_eventfd - the context's completion eventfd

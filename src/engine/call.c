@@ -274,7 +274,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
 		return run_home(c, &rw);
 	/* Nobody but this thread can make it as this thread would. */
-	ident = sl_ident_self();
+	ident = sl_ident_self(sl_ident_tracked);
 	if (!ident)
 		return run_home(c, &rw);
 

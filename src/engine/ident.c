@@ -289,14 +289,19 @@ void sl_ident_pin_child(void)
 	sl_ident_pin_self();
 }
 
-const struct sl_ident *sl_ident_self(void)
+SYSLET_API void syslet_ident_changed(void)
+{
+	sl_ident_changed();
+}
+
+const struct sl_ident *sl_ident_self(bool tracked)
 {
 	uint32_t e = __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
 	struct sl_ident id;
 
 	if (sl_ident_pinned())
 		return 0;
-	if (sl_likely(me.id && me.epoch == e && sl_ident_tracked))
+	if (sl_likely(me.id && me.epoch == e && tracked))
 		return me.id;
 	if (capture_self(&id))
 		return 0;

@@ -38,10 +38,10 @@ struct sl_ident {
  * the thread (or one it descends from) made an attribute of its own that
  * no helper can take (unshare(), setns(), its own seccomp filter or
  * Landlock domain, personality()), or the identity cannot be captured.
- * Re-captured when the epoch moved (sl_ident_changed()), or on every call
- * when nothing tells us of changes (sl_ident_tracked is false).
+ * Re-captured when the epoch moved (sl_ident_changed()) if @tracked (someone
+ * tells us of every change), else on every call.
  */
-const struct sl_ident *sl_ident_self(void);
+const struct sl_ident *sl_ident_self(bool tracked);
 
 /*
  * The preload layer sees every way a program changes these (wrappers of

@@ -64,7 +64,8 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
 		return -EAGAIN;
 	/* Nor may a helper act as whom it cannot (ident.h). */
-	ident = sl_ident_self();
+	ident = sl_ident_self(sl_ident_tracked ||
+			      (ctx->params.flags & SYSLET_CTX_IDENT_NOTIFY));
 	if (!ident)
 		return -EAGAIN;
 	sl_ctx_lock(ctx);

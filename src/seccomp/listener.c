@@ -229,7 +229,7 @@ static void run(struct ss_slot *s)
 	 */
 	if (!want)
 		goto home;
-	if (want == sl_ident_self() &&
+	if (want == sl_ident_self(sl_ident_tracked) &&
 	    !sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
 		settle(s, r);
 		return;

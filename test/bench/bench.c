@@ -59,6 +59,8 @@ static void usage(FILE *f)
 		"  --tmpdir DIR      where the temporary directory goes (default $TMPDIR\n"
 		"                    or /tmp)\n"
 		"  --only LIST       sections to run, e.g. 1 or 2,3 (default 1,2,3)\n"
+		"  --ident-notify    contexts with SYSLET_CTX_IDENT_NOTIFY: the caller's\n"
+		"                    identity is captured once, not at every hand-off\n"
 		"  -h, --help        this text\n",
 		BENCH_MAX_RUNS);
 }
@@ -83,6 +85,7 @@ static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"quick", no_argument, NULL, 'q'},
+		{"ident-notify", no_argument, NULL, 'I'},
 		{"runs", required_argument, NULL, 'r'},
 		{"ms", required_argument, NULL, 'm'},
 		{"files", required_argument, NULL, 'f'},
@@ -111,6 +114,9 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q':
+			break;
+		case 'I':
+			o->ident_notify = true;
 			break;
 		case 'r':
 			o->runs = (int)num_arg("--runs", optarg, 3,

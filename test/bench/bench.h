@@ -27,6 +27,7 @@ struct bench_opts {
 	const char *tmpdir; /* parent of the benchmark's temporary directory */
 	bool sections[4];   /* [1..3]: which sections to run */
 	bool quick;
+	bool ident_notify; /* contexts with SYSLET_CTX_IDENT_NOTIFY */
 };
 extern struct bench_opts bench_opts;
 

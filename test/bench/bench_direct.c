@@ -341,6 +341,8 @@ void bench_direct_section(void)
 		bench_die("out of memory");
 
 	bench_check_rc(syslet_params_init(&params), "syslet_params_init");
+	if (bench_opts.ident_notify)
+		params.flags |= SYSLET_CTX_IDENT_NOTIFY;
 	params.max_helpers = (uint32_t)(d.depth > 64 ? d.depth : 64);
 	params.queue_depth = (uint32_t)(d.depth > 256 ? d.depth : 256);
 	bench_check_rc(syslet_ctx_create(&params, &d.ctx), "syslet_ctx_create");

@@ -360,6 +360,8 @@ void bench_meta_section(void)
 	run_direct(&m, 0); /* warm the dentry and inode caches */
 
 	bench_check_rc(syslet_params_init(&params), "syslet_params_init");
+	if (bench_opts.ident_notify)
+		params.flags |= SYSLET_CTX_IDENT_NOTIFY;
 	bench_check_rc(syslet_ctx_create(&params, &m.ctx), "syslet_ctx_create");
 	for (i = 0; i < m.depth; i++)
 		chain_init(&m, &chains[i]);

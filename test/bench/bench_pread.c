@@ -343,6 +343,8 @@ void bench_pread_section(void)
 	p.iov = (struct iovec){p.buf, BENCH_PAGE};
 
 	bench_check_rc(syslet_params_init(&params), "syslet_params_init");
+	if (bench_opts.ident_notify)
+		params.flags |= SYSLET_CTX_IDENT_NOTIFY;
 	bench_check_rc(syslet_ctx_create(&params, &p.ctx), "syslet_ctx_create");
 	syslet_atom_init(&p.atom, SYS_pread64, &p.ret, 0, p.fd, (long)p.buf,
 			 BENCH_PAGE, 0, 0, 0);
