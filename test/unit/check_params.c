@@ -119,7 +119,7 @@ START_TEST(test_create_invalid)
 		{"queue_depth 65537", B_DEPTH, 65537},
 		{"queue_depth UINT32_MAX", B_DEPTH, UINT32_MAX},
 		{"idle_timeout_ms 0", B_IDLE, 0},
-		{"flags 0x2", B_FLAGS, 0x2},
+		{"flags 0x4", B_FLAGS, 0x4},
 		{"flags 0x80000000", B_FLAGS, 0x80000000u},
 		{"flags ~ALL", B_FLAGS, ~SYSLET_CTX_FLAGS_ALL},
 		{"cancel_signal SIGKILL", B_SIG, SIGKILL},
