@@ -143,9 +143,14 @@ SHIM_EXPORT int prctl(int option, ...)
 			  option, (long)a[0]);
 }
 
-/* What Samba and libcap use to change one thread: syscall(SYS_...). */
+/*
+ * What Samba and libcap use to change one thread: syscall(SYS_...).  It
+ * reads six arguments whatever the caller passed, as the C library's
+ * does; the sixth comes from the caller's stack, where AddressSanitizer
+ * would take it for an overflow.
+ */
 static long (*real_syscall)(long, ...);
-SHIM_EXPORT long syscall(long nr, ...)
+__attribute__((no_sanitize("address"))) SHIM_EXPORT long syscall(long nr, ...)
 {
 	long a[6], r;
 	va_list ap;

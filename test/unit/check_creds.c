@@ -157,7 +157,7 @@ struct no_dac {
 static void *no_dac_thread(void *arg)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2], saved[2];
+	struct __user_cap_data_struct d[2] = { 0 }, saved[2];
 	struct no_dac *n = arg;
 
 	ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
