@@ -261,12 +261,16 @@ static bool pinned_tid(pid_t tid)
 
 void sl_ident_pin_self(void)
 {
-	pid_t tid = (pid_t)sl_sys0(SYS_gettid);
-	unsigned int i;
-
 	if (me.pinned)
 		return;
 	me.pinned = true;
+	sl_ident_pin_tid((pid_t)sl_sys0(SYS_gettid));
+}
+
+void sl_ident_pin_tid(pid_t tid)
+{
+	unsigned int i;
+
 	for (i = 0; i < PINNED; i++) {
 		pid_t z = 0;
 
@@ -282,7 +286,17 @@ void sl_ident_pin_self(void)
 
 bool sl_ident_pinned(void)
 {
-	return me.pinned || __atomic_load_n(&pin_all, __ATOMIC_ACQUIRE);
+	if (me.pinned)
+		return true;
+	/* Pinned by the listener, which cannot reach our TLS.  Usually the
+	 * list is empty and this costs no gettid(). */
+	if (!__atomic_load_n(&pinned_tids[0], __ATOMIC_ACQUIRE) &&
+	    !__atomic_load_n(&pin_all, __ATOMIC_ACQUIRE))
+		return false;
+	if (!pinned_tid((pid_t)sl_sys0(SYS_gettid)))
+		return false;
+	me.pinned = true;
+	return true;
 }
 
 void sl_ident_pin_child(void)

@@ -61,6 +61,8 @@ void sl_ident_changed(void);
  */
 void sl_ident_pin_self(void);
 bool sl_ident_pinned(void);
+/* Thread @tid of this process did (the backstop's listener saw it). */
+void sl_ident_pin_tid(pid_t tid);
 /* In a thread just created by a pinned thread (preload's pthread_create). */
 void sl_ident_pin_child(void);
 
@@ -91,6 +93,22 @@ enum sl_ident_effect {
 	SL_IDENT_PINS,	  /* one they cannot: sl_ident_pin_self() */
 };
 enum sl_ident_effect sl_ident_effect(long nr, const long *args);
+
+/* The table behind it: @nr, when its first argument matches. */
+enum sl_ident_arg {
+	SL_IDENT_ARG_ANY = 0,
+	SL_IDENT_ARG_EQ,   /* arg0 == v */
+	SL_IDENT_ARG_NE,   /* (32-bit) arg0 != v */
+	SL_IDENT_ARG_BITS, /* arg0 & v */
+};
+struct sl_ident_rule {
+	long nr;
+	unsigned char arg;    /* enum sl_ident_arg */
+	unsigned char effect; /* enum sl_ident_effect */
+	unsigned long v;
+};
+extern const struct sl_ident_rule sl_ident_rules[];
+extern const unsigned int sl_ident_nrules;
 /* Act on it: the preload layer's wrappers, after the call. */
 void sl_ident_after(long nr, const long *args);
 

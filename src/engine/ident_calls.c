@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The system calls that change a thread's identity as ident.h means it,
- * and what each does to it: a table, as doc/identity.md lays it out.
+ * and what each does to it: one table, read by the preload layer's
+ * wrappers (sl_ident_after()), by the backstop's filter (which catches
+ * them when made by raw instruction) and by its listener.
+ * doc/identity.md lays the attributes out.
  */
 #define _GNU_SOURCE
 #include <linux/prctl.h>
@@ -24,73 +27,65 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* Taken by helpers (ident.c): credentials and I/O and CPU priority. */
-static const long changes[] = {
-	SYS_setuid,   SYS_setgid,    SYS_setreuid,  SYS_setregid,
-	SYS_setresuid, SYS_setresgid, SYS_setfsuid, SYS_setfsgid,
-	SYS_setgroups, SYS_capset,    SYS_setpriority, SYS_ioprio_set,
-};
-
-/* Attributes of the thread's own that no helper can take. */
-static const long pins[] = {
-	SYS_setns,
-	SYS_landlock_restrict_self, /* a Landlock domain of its own */
-};
-
-/* prctl(2) options, by what they change. */
-static const long prctl_changes[] = {
-	PR_SET_KEEPCAPS, PR_SET_SECUREBITS, PR_CAPBSET_DROP, PR_CAP_AMBIENT,
-};
-static const long prctl_pins[] = {
-	PR_SET_SECCOMP,		     /* a filter of its own */
-	PR_SET_TIMERSLACK,	     /* how late its sleeps may end */
-	PR_SET_IO_FLUSHER,	     /* its I/O may not wait for reclaim */
-	PR_SET_SPECULATION_CTRL,     /* its mitigations */
-	PR_SET_SYSCALL_USER_DISPATCH, /* where its calls go */
-};
-
 /* unshare(2) flags that give the thread something of its own. */
 #define UNSHARE_PINS                                                       \
 	(CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWNS |            \
 	 CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |       \
 	 CLONE_NEWCGROUP | CLONE_NEWUSER | CLONE_NEWTIME)
 
-static bool in(long v, const long *list, unsigned int n)
+#define CH(nr) { SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_CHANGES, 0 }
+#define PIN(nr) { SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_PINS, 0 }
+#define PRCTL(opt, eff) { SYS_prctl, SL_IDENT_ARG_EQ, eff, opt }
+
+const struct sl_ident_rule sl_ident_rules[] = {
+	/* Taken by helpers (ident.c): credentials, CPU and I/O priority. */
+	CH(setuid), CH(setgid), CH(setreuid), CH(setregid), CH(setresuid),
+	CH(setresgid), CH(setfsuid), CH(setfsgid), CH(setgroups), CH(capset),
+	CH(setpriority), CH(ioprio_set),
+	PRCTL(PR_SET_KEEPCAPS, SL_IDENT_CHANGES),
+	PRCTL(PR_SET_SECUREBITS, SL_IDENT_CHANGES),
+	PRCTL(PR_CAPBSET_DROP, SL_IDENT_CHANGES),
+	PRCTL(PR_CAP_AMBIENT, SL_IDENT_CHANGES),
+	/* The thread's own, which no helper can share: it keeps its calls. */
+	PIN(setns),
+	PIN(landlock_restrict_self),
+	{ SYS_unshare, SL_IDENT_ARG_BITS, SL_IDENT_PINS, UNSHARE_PINS },
+	/* 0xffffffff only asks. */
+	{ SYS_personality, SL_IDENT_ARG_NE, SL_IDENT_PINS, 0xffffffff },
+	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS, SECCOMP_SET_MODE_STRICT },
+	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS, SECCOMP_SET_MODE_FILTER },
+	PRCTL(PR_SET_SECCOMP, SL_IDENT_PINS),
+	PRCTL(PR_SET_TIMERSLACK, SL_IDENT_PINS),	/* how late sleeps end */
+	PRCTL(PR_SET_IO_FLUSHER, SL_IDENT_PINS),	/* I/O without reclaim */
+	PRCTL(PR_SET_SPECULATION_CTRL, SL_IDENT_PINS), /* its mitigations */
+	PRCTL(PR_SET_SYSCALL_USER_DISPATCH, SL_IDENT_PINS),
+};
+const unsigned int sl_ident_nrules =
+	sizeof(sl_ident_rules) / sizeof(sl_ident_rules[0]);
+
+static bool matches(const struct sl_ident_rule *r, long arg0)
 {
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (list[i] == v)
-			return true;
-	return false;
+	switch (r->arg) {
+	case SL_IDENT_ARG_EQ:
+		return (unsigned long)arg0 == r->v;
+	case SL_IDENT_ARG_NE:
+		return (unsigned int)arg0 != (unsigned int)r->v;
+	case SL_IDENT_ARG_BITS:
+		return ((unsigned long)arg0 & r->v) != 0;
+	default:
+		return true;
+	}
 }
-
-#define IN(v, list) in((v), (list), sizeof(list) / sizeof((list)[0]))
 
 enum sl_ident_effect sl_ident_effect(long nr, const long *args)
 {
-	if (IN(nr, changes))
-		return SL_IDENT_CHANGES;
-	if (IN(nr, pins))
-		return SL_IDENT_PINS;
-	switch (nr) {
-	case SYS_prctl:
-		if (IN(args[0], prctl_changes))
-			return SL_IDENT_CHANGES;
-		return IN(args[0], prctl_pins) ? SL_IDENT_PINS : SL_IDENT_NONE;
-	case SYS_unshare:
-		return args[0] & UNSHARE_PINS ? SL_IDENT_PINS : SL_IDENT_NONE;
-	case SYS_personality: /* 0xffffffff only asks */
-		return (unsigned int)args[0] == 0xffffffffu ? SL_IDENT_NONE
-							   : SL_IDENT_PINS;
-	case SYS_seccomp:
-		return args[0] == SECCOMP_SET_MODE_STRICT ||
-				       args[0] == SECCOMP_SET_MODE_FILTER
-			       ? SL_IDENT_PINS
-			       : SL_IDENT_NONE;
-	default:
-		return SL_IDENT_NONE;
-	}
+	unsigned int i;
+
+	for (i = 0; i < sl_ident_nrules; i++)
+		if (sl_ident_rules[i].nr == nr &&
+		    matches(&sl_ident_rules[i], args[0]))
+			return sl_ident_rules[i].effect;
+	return SL_IDENT_NONE;
 }
 
 void sl_ident_after(long nr, const long *args)

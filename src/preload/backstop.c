@@ -290,14 +290,19 @@ void shim_backstop_init(void)
 		/* libseccomp's own calls are not the program's: uncounted. */
 		stats = shim_stats_on;
 		shim_stats_on = false;
-		rc = ss_filter_build_guarded(trap, n, at_fd, gates, 2, &f);
+		rc = ss_filter_build_backstop(trap, n, at_fd, gates, 2, &f);
 		shim_stats_on = stats;
 		if (rc) {
 			sl_warn_once("cannot build the seccomp filter", -rc);
 			return;
 		}
+		/* Made before the filter: the listener's calls are never
+		 * caught (listener.h).  If not, it is started after. */
+		ss_listener_prestart();
 		lfd = load(&f, at_fd, page, &board);
 		ss_filter_free(&f);
+		if (lfd < 0)
+			ss_listener_unstart();
 	}
 	if (lfd == -EBUSY) {
 		sl_warn_once("another seccomp listener is in force, so the "

@@ -160,15 +160,71 @@ static int guard_rules(scmp_filter_ctx ctx, const int *trap, size_t ntrap,
 	return rc;
 }
 
+/*
+ * The calls that change a thread's identity (src/engine/ident_calls.c):
+ * caught whatever the policy says, so that the listener sees those made
+ * by raw instruction.  Rare calls: catching them costs nothing else.
+ */
+static int ident_rules(scmp_filter_ctx ctx)
+{
+	unsigned int i, b;
+	int rc = 0;
+
+	for (i = 0; i < sl_ident_nrules && !rc; i++) {
+		const struct sl_ident_rule *r = &sl_ident_rules[i];
+
+		switch (r->arg) {
+		case SL_IDENT_ARG_EQ:
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr, 1,
+					      SCMP_A0(SCMP_CMP_EQ, r->v));
+			break;
+		case SL_IDENT_ARG_NE:
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr, 1,
+					      SCMP_A0(SCMP_CMP_NE, r->v));
+			break;
+		case SL_IDENT_ARG_BITS: /* one rule a bit: any of them */
+			for (b = 0; b < 64 && !rc; b++)
+				if (r->v & (1ul << b))
+					rc = seccomp_rule_add(
+						ctx, SCMP_ACT_NOTIFY, (int)r->nr,
+						1,
+						SCMP_A0(SCMP_CMP_MASKED_EQ,
+							1ul << b, 1ul << b));
+			break;
+		default:
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr,
+					      0);
+			break;
+		}
+	}
+	return rc;
+}
+
+static int build(const int *trap, size_t ntrap, int guard, bool ident,
+		 const uintptr_t *gates, size_t ngates, struct ss_filter *out);
+
 int ss_filter_build(const int *trap, size_t ntrap, const uintptr_t *gates,
 		    size_t ngates, struct ss_filter *out)
 {
-	return ss_filter_build_guarded(trap, ntrap, -1, gates, ngates, out);
+	return build(trap, ntrap, -1, false, gates, ngates, out);
 }
 
 int ss_filter_build_guarded(const int *trap, size_t ntrap, int guard,
 			    const uintptr_t *gates, size_t ngates,
 			    struct ss_filter *out)
+{
+	return build(trap, ntrap, guard, false, gates, ngates, out);
+}
+
+int ss_filter_build_backstop(const int *trap, size_t ntrap, int guard,
+			     const uintptr_t *gates, size_t ngates,
+			     struct ss_filter *out)
+{
+	return build(trap, ntrap, guard, true, gates, ngates, out);
+}
+
+static int build(const int *trap, size_t ntrap, int guard, bool ident,
+		 const uintptr_t *gates, size_t ngates, struct ss_filter *out)
 {
 	struct sock_filter *insns = 0;
 	scmp_filter_ctx ctx;
@@ -191,6 +247,8 @@ int ss_filter_build_guarded(const int *trap, size_t ntrap, int guard,
 	}
 	if (!rc && guard >= 0)
 		rc = guard_rules(ctx, trap, ntrap, guard);
+	if (!rc && ident)
+		rc = ident_rules(ctx);
 	if (!rc)
 		rc = export_bpf(ctx, &insns, &n);
 	seccomp_release(ctx);

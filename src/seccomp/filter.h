@@ -38,6 +38,11 @@ int ss_filter_build(const int *trap, size_t ntrap, const uintptr_t *gates,
 int ss_filter_build_guarded(const int *trap, size_t ntrap, int guard,
 			    const uintptr_t *gates, size_t ngates,
 			    struct ss_filter *out);
+/* The backstop's: guarded, and catching the calls that change a thread's
+ * identity (src/engine/ident.h) whatever @trap says. */
+int ss_filter_build_backstop(const int *trap, size_t ntrap, int guard,
+			     const uintptr_t *gates, size_t ngates,
+			     struct ss_filter *out);
 void ss_filter_free(struct ss_filter *f);
 
 /* ss_filter_load() flags */

@@ -383,6 +383,21 @@ static void handle(const struct seccomp_notif *n)
 			ops.count(nr, ops.now ? ops.now() : 0, r);
 		return;
 	}
+	/*
+	 * A change of the thread's identity (caught whatever the policy
+	 * says): re-read identities from now on, or keep the thread's calls
+	 * on it.  It cannot make another call before this one is made.
+	 */
+	switch (sl_ident_effect(nr, (const long *)n->data.args)) {
+	case SL_IDENT_CHANGES:
+		sl_ident_changed();
+		break;
+	case SL_IDENT_PINS:
+		sl_ident_pin_tid(tid);
+		break;
+	default:
+		break;
+	}
 	/* Calls that act on their own thread are made there (counted as
 	 * caught: their result is not ours to see). */
 	if (!e || e->cls != SYSLET_CLASS_ANY ||
@@ -431,9 +446,17 @@ static void no_rseq(void)
 			 __ATOMIC_RELAXED);
 }
 
+/* go: whether a thread started early may listen (ss_listener_prestart()). */
+#define GO_WAIT 0u
+#define GO_RUN 1u
+#define GO_QUIT 2u
+static uint32_t go = GO_RUN;
+static bool prestarted;
+
 static void *listener_main(void *arg)
 {
 	struct seccomp_notif n;
+	uint32_t g;
 	long rc;
 
 	(void)arg;
@@ -441,6 +464,10 @@ static void *listener_main(void *arg)
 	no_rseq();
 	__atomic_store_n(&named, 1, __ATOMIC_RELEASE);
 	sl_futex_wake(&named, 1);
+	while ((g = __atomic_load_n(&go, __ATOMIC_ACQUIRE)) == GO_WAIT)
+		sl_futex_wait(&go, GO_WAIT, 0);
+	if (g == GO_QUIT)
+		return 0;
 	if (board)
 		ss_board_retid(board, board_entry, (pid_t)sl_sys0(SYS_gettid));
 	for (;;) {
@@ -459,13 +486,8 @@ static void *listener_main(void *arg)
 	}
 }
 
-static int spawn(void)
+static int join(void)
 {
-	pthread_attr_t attr;
-	pthread_t th;
-	sigset_t all;
-	int rc;
-
 	my_pid = (pid_t)sl_sys0(SYS_getpid);
 	/* Signed in now, under our TID until the thread runs: the keeper
 	 * must not take our first calls. */
@@ -476,6 +498,16 @@ static int spawn(void)
 		if (board_entry < 0)
 			return -ENOSPC;
 	}
+	return 0;
+}
+
+static int spawn_thread(void)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	sigset_t all;
+	int rc;
+
 	if (pthread_attr_init(&attr))
 		return -ENOMEM;
 	sigfillset(&all);
@@ -491,13 +523,52 @@ static int spawn(void)
 	return -rc;
 }
 
+static int spawn(void)
+{
+	int rc = join();
+
+	return rc ? rc : spawn_thread();
+}
+
+static void set_go(uint32_t g)
+{
+	__atomic_store_n(&go, g, __ATOMIC_RELEASE);
+	sl_futex_wake(&go, 1);
+}
+
+int ss_listener_prestart(void)
+{
+	int rc;
+
+	go = GO_WAIT;
+	rc = spawn_thread();
+	prestarted = !rc;
+	if (rc)
+		go = GO_RUN;
+	return rc;
+}
+
+void ss_listener_unstart(void)
+{
+	if (prestarted)
+		set_go(GO_QUIT);
+	prestarted = false;
+}
+
 int ss_listener_start(int fd, struct ss_board *b,
 		      const struct ss_listener_ops *o)
 {
+	int rc;
+
 	lfd = fd;
 	board = b;
 	ops = *o;
-	return spawn();
+	if (!prestarted)
+		return spawn();
+	prestarted = false;
+	rc = join();
+	set_go(rc ? GO_QUIT : GO_RUN);
+	return rc;
 }
 
 int ss_listener_child(void)
@@ -509,6 +580,8 @@ int ss_listener_child(void)
 	memset(ours, 0, sizeof(ours));
 	memset(&own_marks, 0, sizeof(own_marks));
 	ss_watch_child();
+	go = GO_RUN;
+	prestarted = false;
 	return spawn();
 }
 

@@ -33,6 +33,15 @@ struct ss_listener_ops {
 int ss_listener_start(int fd, struct ss_board *b,
 		      const struct ss_listener_ops *ops);
 int ss_listener_child(void);
+/*
+ * Before the filter is loaded: start the thread now, to wait for
+ * ss_listener_start() (or ss_listener_unstart(): it ends).  A thread made
+ * before the filter is not under it, so the listener's own calls are never
+ * caught, not even those glibc makes on every thread (its setuid()
+ * broadcast), which the filter catches for everyone else (ident.h).
+ */
+int ss_listener_prestart(void);
+void ss_listener_unstart(void);
 /* The fd in use, or -1. */
 int ss_listener_fd(void);
 

@@ -13,6 +13,8 @@
  * file in a sticky directory, signals another user's process and connects
  * to a socket in root's mode 0700 directory (creds.h).  Meanwhile the main
  * thread, still root, opens root's mode 0600 file and creates one.
+ * With --asm the thread changes itself with syscall instructions of its
+ * own (bs_creds_asm.sh: only the backstop's filter sees those).
  */
 #include "creds.h"
 
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	ct_need_root(argc, argv);
+	ct_asm = argc > 1 && !strcmp(argv[1], "--asm");
 	pt_init();
 	ct_setup();
 	printf("== main thread, root\n");
