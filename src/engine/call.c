@@ -312,8 +312,9 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		sl_ctx_unlock(ctx);
 		wait_uninterrupted(req);
 	}
-	if (req->refused && rc != -ECANCELED) {
-		/* The helper could not act as this thread: it makes the call. */
+	if (req->refused) {
+		/* The helper could not act as this thread and did nothing:
+		 * the thread makes the call, unless it was interrupted. */
 		rw = req->rw;
 		if (c->reqp)
 			*c->reqp = 0;
@@ -321,7 +322,11 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		sl_req_release_locked(ctx, req);
 		sl_ctx_unlock(ctx);
 		errno = saved;
-		return run_home(c, &rw);
+		if (rc == -ECANCELED && !(rw.op != SL_RW_NONE && rw.acc > 0)) {
+			c->outcome = SL_CALL_CANCELLED;
+			return -ECANCELED;
+		}
+		return rc ? interrupted(c, &rw) : run_home(c, &rw);
 	}
 	ret = req->result;
 	if (ret == -ECANCELED && req->cancel) {

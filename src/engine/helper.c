@@ -249,11 +249,14 @@ void sl_run_on_helper(struct sl_req *req)
 	long ret;
 
 	if (sl_ident_enter(req->ident)) {
-		/* Nothing was run.  One call: its caller makes it (call.c,
-		 * the backstop).  A chain's caller has gone on: the atom
-		 * fails, rather than run with rights that are not its own. */
+		/*
+		 * Nothing was run.  A caller that waits makes the call
+		 * itself (call.c, submit.c, the backstop).  One that has gone
+		 * on: the atom fails, rather than run with rights that are
+		 * not its submitter's.
+		 */
 		req->refused = true;
-		if (req->head != &req->call_atom) {
+		if (!(req->sflags & SYSLET_SUBMIT_WAIT)) {
 			sl_warn_once("a helper cannot take its caller's credentials",
 				     EPERM);
 			sl_store(a, -EPERM);

@@ -59,6 +59,7 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	const struct sl_ident *ident;
 	struct sl_req *req;
 	int rc, saved = errno;
+	bool refused;
 
 	/* A vfork() or raw clone() child must not use its parent's helpers. */
 	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
@@ -99,10 +100,12 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	if (!(x->sflags & SYSLET_SUBMIT_WAIT))
 		return SYSLET_QUEUED;
 	wait_done(req);
+	/* The helper could not act as us and ran nothing: we run it. */
+	refused = req->refused;
 	sl_ctx_lock(ctx);
 	sl_req_release_locked(ctx, req);
 	sl_ctx_unlock(ctx);
-	return SYSLET_DONE;
+	return refused ? -EAGAIN : SYSLET_DONE;
 }
 
 /*

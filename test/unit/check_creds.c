@@ -193,6 +193,49 @@ START_TEST(test_helper_takes_thread_caps)
 }
 END_TEST
 
+struct dropped {
+	struct syslet_ctx *ctx;
+	const char *path;
+	long r;
+};
+
+/* For good: real, effective and saved uid, so no capability is left. */
+static void *dropped_thread(void *arg)
+{
+	struct dropped *d = arg;
+
+	ck_assert_int_eq(syscall(SYS_setresuid, USER, USER, USER), 0);
+	d->r = open_on_helper(d->ctx, d->path, O_RDONLY);
+	return NULL;
+}
+
+/*
+ * The only helper was started by a thread that dropped root for good, so
+ * it cannot act as root: it refuses, and root's chain, waited for, runs
+ * on root's thread with root's rights.
+ */
+START_TEST(test_refused_runs_on_caller)
+{
+	struct syslet_ctx *ctx = tl_ctx(1, 0);
+	struct creds_dir c;
+	struct dropped d = { .ctx = ctx };
+	pthread_t t;
+	long fd;
+
+	creds_dir_make(&c);
+	d.path = c.theirs;
+	ck_assert_int_eq(pthread_create(&t, NULL, dropped_thread, &d), 0);
+	pthread_join(t, NULL);
+	ck_assert_msg(d.r >= 0, "%d opens its own file: %ld", USER, d.r);
+	close_if(d.r);
+	fd = open_on_helper(ctx, c.secret, O_RDONLY);
+	ck_assert_msg(fd >= 0, "root, refused by the helper: %ld", fd);
+	close_if(fd);
+	creds_dir_remove(&c);
+	tl_destroy(ctx);
+}
+END_TEST
+
 static Suite *creds_suite(void)
 {
 	Suite *s = suite_create("creds");
@@ -202,6 +245,7 @@ static Suite *creds_suite(void)
 	tcase_add_test(tc, test_helper_takes_thread_uid);
 	tcase_add_test(tc, test_one_helper_both_ways);
 	tcase_add_test(tc, test_helper_takes_thread_caps);
+	tcase_add_test(tc, test_refused_runs_on_caller);
 	suite_add_tcase(s, tc);
 	return s;
 }
