@@ -176,11 +176,11 @@ static int ident_rules(scmp_filter_ctx ctx)
 		switch (r->arg) {
 		case SL_IDENT_ARG_EQ:
 			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr, 1,
-					      SCMP_A0(SCMP_CMP_EQ, r->v));
+					      SCMP_A0(SCMP_CMP_EQ, r->v, 0));
 			break;
 		case SL_IDENT_ARG_NE:
 			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr, 1,
-					      SCMP_A0(SCMP_CMP_NE, r->v));
+					      SCMP_A0(SCMP_CMP_NE, r->v, 0));
 			break;
 		case SL_IDENT_ARG_BITS: /* one rule a bit: any of them */
 			for (b = 0; b < 64 && !rc; b++)
