@@ -19,10 +19,10 @@ static const struct {
 	int nr;
 } calls[] = {
 #define X(ret, name, proto, args, nr, raw, restart, cp) { #name, nr },
-#include "../preload/calls.def"
+#include "../policy/calls.def"
 #undef X
 #define H(name, nr) { #name, nr },
-#include "../preload/calls.def"
+#include "../policy/calls.def"
 #undef H
 };
 

@@ -15,7 +15,7 @@
 #include <syslet.h>
 
 #include "cli.h"
-#include "report.h"
+#include "../report/report.h"
 
 static void usage(FILE *f)
 {

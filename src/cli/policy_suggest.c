@@ -24,7 +24,7 @@
 
 #include "../policy/policy.h"
 #include "cli.h"
-#include "report.h"
+#include "../report/report.h"
 
 /* A call blocking at least this share of the time, this long on average,
  * skips the non-blocking try. */

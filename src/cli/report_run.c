@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "report.h"
+#include "../report/report.h"
 
 static int check(const char *what, const char *path)
 {

@@ -28,7 +28,6 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
-#include "call.h"
 #include "internal.h"
 
 #define SL_CALL_YIELDS 4

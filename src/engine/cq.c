@@ -97,8 +97,7 @@ void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req)
 	sl_hash_del_locked(ctx, req);
 	req->helper = 0;
 	if (req->on_done) {
-		req->state = SL_REQ_DONE;
-		req->on_done(ctx, req);
+		sl_trap_end_locked(ctx, req);
 	} else if (req->sflags & SYSLET_SUBMIT_WAIT) {
 		req->state = SL_REQ_DONE;
 		if (__atomic_exchange_n(&req->done, SL_DONE_YES,

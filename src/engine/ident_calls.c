@@ -12,7 +12,7 @@
 #include <sched.h>
 #include <sys/syscall.h>
 
-#include "ident.h"
+#include "engine.h"
 
 #ifndef SYS_landlock_restrict_self
 #define SYS_landlock_restrict_self 446

@@ -21,50 +21,13 @@
 
 #include <syslet.h>
 
+#include "engine.h"
 #include "ident.h"
-#include "systab.h"
 
 #define SYSLET_API __attribute__((visibility("default")))
 
-#define sl_likely(x) __builtin_expect(!!(x), 1)
-#define sl_unlikely(x) __builtin_expect(!!(x), 0)
-
 /* ------------------------------------------------------------------ */
-/* Raw system calls: never touch errno, return -errno.                  */
-
-/*
- * The two system call stubs of syscall_cp.S, where they run: in the
- * library, or at the fixed address the backstop moved them to (gates.c).
- * Every raw call goes through one of them, which the backstop's filter
- * lets through.
- */
-struct sl_gates {
-	long (*gate)(long nr, long a, long b, long c, long d, long e, long f);
-	long (*cp)(const volatile int *cancel, long nr, const long *args);
-	uintptr_t gate_end, cp_begin, cp_end, cp_cancel;
-};
-extern struct sl_gates sl_gates;
-/* Copy the stubs to @at (one page, mapped by the caller: read-write on
- * entry, read-execute on return).  Returns 0 or -errno. */
-int sl_gates_move(void *at);
-/* Did the syscall instruction ending at @after belong to the moved stubs? */
-bool sl_gates_own(uintptr_t after);
-
-static inline long sl_sys6(long nr, long a, long b, long c, long d, long e,
-			   long f)
-{
-	return sl_gates.gate(nr, a, b, c, d, e, f);
-}
-
-#define sl_sys0(n) sl_sys6((n), 0, 0, 0, 0, 0, 0)
-#define sl_sys1(n, a) sl_sys6((n), (long)(a), 0, 0, 0, 0, 0)
-#define sl_sys2(n, a, b) sl_sys6((n), (long)(a), (long)(b), 0, 0, 0, 0)
-#define sl_sys3(n, a, b, c)                                                \
-	sl_sys6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define sl_sys5(n, a, b, c, d, e)                                          \
-	sl_sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
-#define sl_sys4(n, a, b, c, d)                                             \
-	sl_sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+/* Raw system calls: engine.h; the cancellable one, the helpers' own.  */
 
 /*
  * The cancellable system call (syscall_cp.S): checks *cancel, then makes
@@ -78,50 +41,6 @@ static inline long sl_syscall_cp(const volatile int *cancel, long nr,
 {
 	return sl_gates.cp(cancel, nr, args);
 }
-
-/*
- * Around a lock that a signal handler's call may need (fork(), lazy
- * set-up): no handler runs on this thread while it holds the lock, since
- * the handler's call would wait for the lock and so for itself.  Signals
- * that come meanwhile are delivered at sl_sigs_on().  pthread_sigmask()
- * keeps errno and leaves the C library's own signals (setxid, cancel).
- */
-static inline void sl_sigs_off(sigset_t *old)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, old);
-}
-
-static inline void sl_sigs_on(const sigset_t *old)
-{
-	pthread_sigmask(SIG_SETMASK, old, 0);
-}
-
-/* futex(2) on a private word. */
-int sl_futex_wait(uint32_t *word, uint32_t val, const struct timespec *rel);
-void sl_futex_wake(uint32_t *word, int n);
-void sl_warn_once(const char *what, int err);
-extern const char *sl_warn_prefix, *sl_warn_fallback;
-int64_t sl_now_ns(void);
-
-/* ------------------------------------------------------------------ */
-/* Partial read/write progress, so the rest of a call can be finished.  */
-
-enum sl_rw_op { SL_RW_NONE = 0, SL_RW_READ, SL_RW_WRITE, SL_RW_RECV, SL_RW_SEND };
-
-struct sl_rw {
-	uint8_t op;		  /* enum sl_rw_op; NONE: nothing done yet */
-	int fd;
-	const struct iovec *iov;  /* the caller's vector, from segment 0 */
-	int cnt;
-	size_t skip;		  /* bytes of iov[0] already done */
-	long off;		  /* file offset, -1 for the file position */
-	int flags;		  /* RWF_* or MSG_* the caller gave */
-	long acc;		  /* bytes done so far */
-	struct iovec one;	  /* a single-buffer call's vector */
-};
 
 /* ------------------------------------------------------------------ */
 /* Requests: a chain in flight.  A fixed array of queue_depth of them.  */
@@ -167,7 +86,7 @@ struct sl_req {
 	 * A trapped call (trap.c): run under the lock when the call ends or
 	 * is cancelled, instead of any completion; it releases @req.
 	 */
-	void (*on_done)(struct syslet_ctx *ctx, struct sl_req *req);
+	void (*on_done)(void *owner, const struct sl_trap_end *end);
 	void *owner;		  /* on_done's */
 	struct sl_req *snext;	  /* ctx->spares_all */
 };
@@ -252,7 +171,6 @@ struct sl_walk {
 	bool emulated;	/* some atom is answered as the submitter */
 };
 int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w);
-bool sl_thread_bound(int nr, const long *args, uint32_t refs);
 int sl_resolve_args(const struct syslet_atom *a, long args[6]);
 struct syslet_atom *sl_chain_next(struct syslet_atom *a, long ret);
 static inline void sl_store(const struct syslet_atom *a, long ret)
@@ -262,30 +180,9 @@ static inline void sl_store(const struct syslet_atom *a, long ret)
 }
 
 /* nowait.c */
-#define SL_WOULDBLOCK 1
-int sl_nowait_strict(int nr, const struct sl_sysent *e, const long *args,
-		     struct sl_rw *rw, long *ret);
-int sl_nowait(int nr, const struct sl_sysent *e, const long *args,
-	      struct sl_rw *rw, long *ret);
-long sl_finish_blocking(int nr, const long *args, struct sl_rw *rw,
-			const volatile int *cancel);
 int sl_nowait_probe(int nr, const long *args, long *ret);
 bool sl_fd_nonblocking(int fd);
 bool sl_fd_is_file(int fd); /* a regular file or a block device */
-
-/*
- * signalled.c: a signal came as call @nr was to start, or the kernel
- * restarted it; @caught: the seccomp backstop catches it; @marked: a
- * listener let the thread make it natively.
- */
-enum sl_sig_answer {
-	SL_SIG_RUN,	 /* natively it goes on: make it (again) */
-	SL_SIG_ANSWERED, /* *ret is the native answer: done, or EINTR */
-};
-int sl_signal_answer(int nr, const long *args, bool caught, bool marked,
-		     bool sa_restart, long *ret);
-/* Copy @n bytes from @p, which may be a bad address: false if it is. */
-bool sl_peek(const void *p, void *out, size_t n);
 
 /* helper.c */
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);
@@ -307,27 +204,16 @@ void sl_helper_tls_enter(struct sl_helper *h);
 void sl_helper_req_begin(struct sl_req *req);
 void sl_helper_req_end(void);
 int sl_cancel_req_locked(struct syslet_ctx *ctx, struct sl_req *req);
-struct sigaction;
-int sl_cancel_signal_sigaction(int sig, const struct sigaction *act,
-			       struct sigaction *old);
 
 /* call.c */
 struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
 				 const long *args, const struct sl_rw *rw);
-/* Would the failed call @nr have raised SIGPIPE? */
-bool sl_raises_sigpipe(int nr, const long *args, long ret);
 
 /* trap.c */
-int sl_trap_dispatch(struct syslet_ctx *ctx, int nr, const long *args,
-		     const struct sl_rw *rw, const struct sl_ident *ident,
-		     void (*on_done)(struct syslet_ctx *, struct sl_req *),
-		     void *owner, struct sl_req **reqp);
+void sl_trap_end_locked(struct syslet_ctx *ctx, struct sl_req *req);
 
 /* ctx.c */
-int sl_ctx_create(const struct syslet_params *params, bool with_eventfd,
-		  struct syslet_ctx **ctxp);
 void sl_ctx_lock(struct syslet_ctx *ctx);
 void sl_ctx_unlock(struct syslet_ctx *ctx);
-bool sl_ctx_held_by(struct syslet_ctx *ctx, pid_t tid);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * A call caught by the seccomp backstop (src/seccomp/listener.c), handed
+ * A call caught by the seccomp backstop (src/backstop/listener.c), handed
  * to a helper.  Unlike sl_call(), nobody of ours waits for it: the program
  * thread that made it waits in the kernel for the listener's reply, so the
  * helper runs @on_done when the call ends, and that sends the reply.
@@ -10,14 +10,10 @@
 
 #include "internal.h"
 
-/*
- * Returns 0 with *@reqp set (under the lock, so that a canceller that
- * takes the lock sees it), or -EAGAIN when no helper can take the call
- * now: nothing of it was done then, unless @rw says so.
- */
+/* engine.h.  Under the lock, so that a canceller that takes it sees it. */
 int sl_trap_dispatch(struct syslet_ctx *ctx, int nr, const long *args,
 		     const struct sl_rw *rw, const struct sl_ident *ident,
-		     void (*on_done)(struct syslet_ctx *, struct sl_req *),
+		     void (*on_done)(void *owner, const struct sl_trap_end *),
 		     void *owner, struct sl_req **reqp)
 {
 	struct sl_req *req;
@@ -37,4 +33,35 @@ int sl_trap_dispatch(struct syslet_ctx *ctx, int nr, const long *args,
 		return -EAGAIN;
 	}
 	return 0;
+}
+
+void sl_trap_cancel(struct syslet_ctx *ctx, struct sl_req *const *reqp,
+		    void *owner)
+{
+	struct sl_req *req;
+
+	sl_ctx_lock(ctx);
+	req = *reqp;
+	if (req && req->owner == owner &&
+	    (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING))
+		sl_cancel_req_locked(ctx, req);
+	sl_ctx_unlock(ctx);
+}
+
+/* cq.c: the call ended or was cancelled.  The request goes first, so
+ * that @on_done may take another (it runs under the lock). */
+void sl_trap_end_locked(struct syslet_ctx *ctx, struct sl_req *req)
+{
+	void (*on_done)(void *, const struct sl_trap_end *) = req->on_done;
+	void *owner = req->owner;
+	struct sl_trap_end end = {
+		.result = req->result,
+		.cancelled = req->cancel && req->result == -ECANCELED,
+		.refused = req->refused,
+		.done = req->rw.op != SL_RW_NONE ? req->rw.acc : 0,
+	};
+
+	req->state = SL_REQ_DONE;
+	sl_req_release_locked(ctx, req);
+	on_done(owner, &end);
 }

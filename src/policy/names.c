@@ -31,10 +31,10 @@ static const struct {
 	int nr;
 } libc[] = {
 #define X(ret, name, proto, args, nr, raw, restart, cp) {#name, nr},
-#include "../preload/calls.def"
+#include "calls.def"
 #undef X
 #define H(name, nr) {#name, nr},
-#include "../preload/calls.def"
+#include "calls.def"
 #undef H
 };
 

@@ -22,7 +22,7 @@
 #define SP_NOWAIT 1 /* try without blocking, else a helper */
 #define SP_HELPER 2 /* always a helper */
 /*
- * Left to the seccomp backstop (src/seccomp/): the shim lets the C
+ * Left to the seccomp backstop (src/backstop/): the shim lets the C
  * library make the call, and the filter catches it, also where the shim
  * does not see it.  Without the backstop, routed as SP_NOWAIT.
  */

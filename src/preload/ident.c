@@ -19,7 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "shim.h"
 
 /* The call's result: 0 or more is success for all but setfsuid(). */

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "shim.h"
 #include "stats.h"
 

@@ -12,9 +12,8 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "../engine/call.h"
-#include "../engine/internal.h"
-#include "../seccomp/listener.h"
+#include "../backstop/backstop.h"
+#include "../engine/engine.h"
 #include "shim.h"
 
 static __thread struct shim_thread self_rec

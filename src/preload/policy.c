@@ -12,9 +12,7 @@
 
 #include <syslet.h>
 
-#include "../engine/call.h"
-#include "../engine/internal.h"
-#include "../engine/systab.h"
+#include "../engine/engine.h"
 #include "../policy/policy.h"
 #include "shim.h"
 

@@ -71,10 +71,6 @@ static inline long shim_ret(long r)
 /* signals.c */
 void shim_signals_init(void);
 
-/* restart.c */
-extern bool shim_restart_forced; /* handlers get SA_RESTART (filter on) */
-void shim_restart_settle(void *uc, bool sa_restart);
-
 /* policy.c */
 unsigned char shim_route_of(int nr);
 void shim_policy_init(void);
@@ -88,9 +84,7 @@ void shim_policy_trap_native(void);
 
 /* backstop.c */
 extern bool shim_backstop_on; /* this process's listener is up */
-extern int64_t shim_listener_due; /* a fork child's listener: when */
 void shim_backstop_init(void);
-void shim_backstop_due(void);
 struct syslet_ctx *shim_get_ctx(void);
 
 /* pcancel.c */

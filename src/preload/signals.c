@@ -26,8 +26,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "../engine/call.h"
-#include "../engine/internal.h"
+#include "../backstop/backstop.h"
+#include "../engine/engine.h"
 #include "shim.h"
 
 typedef void (*plain_fn)(int);
@@ -81,7 +81,7 @@ static void before_handler(int sig, void *uc, int t)
 	int saved = errno;
 
 	if (t != T_PLAIN)
-		shim_restart_settle(uc, t == T_RESTART);
+		ss_restart_settle(uc, t == T_RESTART);
 	/*
 	 * Whether the kernel restarts our wait is the program's choice: the
 	 * trampoline says it, or else the action in force (for the engine's
@@ -186,7 +186,7 @@ static void put_tramp(int sig, struct sigaction *sa)
 {
 	int t = T_PLAIN;
 
-	if (shim_restart_forced && !sl_cancel_signal_sigaction(sig, 0, 0)) {
+	if (ss_restart_forced && !sl_cancel_signal_sigaction(sig, 0, 0)) {
 		t = (sa->sa_flags & SA_RESTART) ? T_RESTART : T_NORESTART;
 		sa->sa_flags |= SA_RESTART;
 	}

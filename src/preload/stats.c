@@ -10,9 +10,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "../engine/call.h"
-#include "../engine/internal.h"
-#include "../engine/systab.h"
+#include "../engine/engine.h"
 #include "shim.h"
 #include "stats.h"
 

@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "../policy/policy.h"
 #include "shim.h"
 #include "stats.h"

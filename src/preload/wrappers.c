@@ -59,13 +59,13 @@ int __ppoll_chk(struct pollfd *, nfds_t, const struct timespec *,
 /* Pointers to the C library's own functions, found at load time. */
 #define X(ret, name, proto, args, nr, raw, restart, cp)                    \
 	static ret(*real_##name) proto;
-#include "calls.def"
+#include "../policy/calls.def"
 #undef X
 
 #define X(ret, name, proto, args, nr, raw, restart, cp)                    \
 	{ #name, (void **)&real_##name },
 static const struct shim_sym gen_syms[] = {
-#include "calls.def"
+#include "../policy/calls.def"
 };
 #undef X
 
@@ -83,7 +83,7 @@ static const struct shim_sym gen_syms[] = {
 							      #name) args); \
 		return (ret)shim_ret(r_);                                  \
 	}
-#include "calls.def"
+#include "../policy/calls.def"
 #undef X
 
 /* ------------------------------------------------------------------ */
@@ -417,7 +417,7 @@ XSTAT(__fxstatat64, stat64, SYS_newfstatat, A4(d, p, s, f))
 
 static const struct shim_sym extra_syms[] = {
 #define H(name, nr) { #name, (void **)&real_##name },
-#include "calls.def"
+#include "../policy/calls.def"
 #undef H
 };
 

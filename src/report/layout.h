@@ -2,7 +2,7 @@
 /*
  * The per-process stats file: written by the preload shim (src/preload/
  * stats.c) through a MAP_SHARED mapping, read by 'syslet run --report'
- * (src/cli/report_*.c).  A file, not a destructor, so that processes that
+ * (src/report/).  A file, not a destructor, so that processes that
  * end by a signal or _exit() still leave their counts behind.
  *
  * Fixed size, no pointers, little-endian x86-64 only.  A reader checks
@@ -32,7 +32,7 @@ enum sr_route {
 	SR_HELPER,  /* done on a helper thread */
 	SR_NATIVE,  /* the C library's own call */
 	SR_TRAPPED, /* caught by the seccomp backstop's filter, made by its
-		       listener (src/seccomp/listener.c) */
+		       listener (src/backstop/listener.c) */
 	SR_ROUTES
 };
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/cli/report.h"
+#include "../../src/report/report.h"
 
 static FILE *null_out;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The stats file layout (src/report/layout.h) and how the launcher gathers
- * files into processes (src/cli/report_read.c): slots summed, exec'd
+ * files into processes (src/report/read.c): slots summed, exec'd
  * images of one process merged, other versions refused.
  */
 #include <check.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/cli/report.h"
+#include "../../src/report/report.h"
 
 static struct sr_file *file(int pid, uint64_t start, uint32_t seq,
 			    const char *argv0)

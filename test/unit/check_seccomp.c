@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The backstop's filter (src/seccomp/filter.c): calls in the trap set
+ * The backstop's filter (src/backstop/filter.c): calls in the trap set
  * reach the listener, the same calls made from a gate do not, calls
  * outside the set never do.  seccomp cannot be undone, so every test
  * loads its filter in a child process of its own.  And the board
- * (src/seccomp/board.c): entries and marks.
+ * (src/backstop/board.c): entries and marks.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -19,8 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/seccomp/board.h"
-#include "../../src/seccomp/filter.h"
+#include "../../src/backstop/board.h"
+#include "../../src/backstop/filter.h"
 
 /* A gate: one syscall instruction at a known address (after it: gate_end). */
 long test_gate(long nr, long a, long b, long c);

@@ -3,7 +3,9 @@
  * The keeper process; see keeper.h.  It is made with raw clone(2) from the
  * shim's load-time constructor, outside the filter, and uses nothing of
  * the C library's that keeps state (sigaction and setitimer are bare
- * system calls).
+ * system calls).  sigaction() itself would bind to the shim's own
+ * interposer, which wraps handlers for the program: the C library's other
+ * name for it, __sigaction(), does not.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,7 +23,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "board.h"
 #include "keeper.h"
 
@@ -135,6 +137,10 @@ static int recv_fds(int sock, int fds[2])
 	return 0;
 }
 
+/* glibc's public alias of sigaction() (GLIBC_2.2.5), not interposed. */
+extern int __sigaction(int sig, const struct sigaction *act,
+		       struct sigaction *old);
+
 static __attribute__((noreturn)) void keeper_main(int sock)
 {
 	struct sigaction sa;
@@ -156,7 +162,7 @@ static __attribute__((noreturn)) void keeper_main(int sock)
 	 * every signal blocked: SIGALRM alone is let in. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = wake;
-	sigaction(SIGALRM, &sa, 0);
+	__sigaction(SIGALRM, &sa, 0);
 	sigemptyset(&one);
 	sigaddset(&one, SIGALRM);
 	sl_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &one, 0, _NSIG / 8);

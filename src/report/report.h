@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../report/layout.h"
+#include "layout.h"
 
 #define RP_SCHEMA "syslet-report/1"
 

@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "board.h"
 #include "listener.h"
 #include "slot.h"
@@ -177,20 +177,16 @@ void ss_reply_drop(struct ss_slot *s, long r)
 
 /* A helper finished (or a canceller stopped) a trapped call; under the
  * context lock. */
-static void helper_done(struct syslet_ctx *ctx, struct sl_req *req)
+static void helper_done(void *owner, const struct sl_trap_end *end)
 {
-	struct ss_slot *s = req->owner;
-	long r = req->result;
+	struct ss_slot *s = owner;
+	long r = end->cancelled ? SS_NOTDONE : end->result;
 
-	if (req->cancel && r == -ECANCELED)
-		r = SS_NOTDONE;
 	/* The helper could not act as the caller: the caller makes it, or
 	 * (part was done here) it ends short, as a native call may. */
-	if (req->refused)
-		r = req->rw.op != SL_RW_NONE && req->rw.acc > 0 ? req->rw.acc
-								: SS_NOTDONE;
+	if (end->refused)
+		r = end->done > 0 ? end->done : SS_NOTDONE;
 	__atomic_store_n(&s->req, 0, __ATOMIC_RELEASE);
-	sl_req_release_locked(ctx, req);
 	ss_watch_done();
 	settle(s, r);
 }
@@ -199,16 +195,9 @@ static void helper_done(struct syslet_ctx *ctx, struct sl_req *req)
 static void cancel_helper(struct ss_slot *s)
 {
 	struct syslet_ctx *ctx = __atomic_load_n(&s->ctx, __ATOMIC_ACQUIRE);
-	struct sl_req *req;
 
-	if (!ctx)
-		return;
-	sl_ctx_lock(ctx);
-	req = s->req;
-	if (req && req->owner == s &&
-	    (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING))
-		sl_cancel_req_locked(ctx, req);
-	sl_ctx_unlock(ctx);
+	if (ctx)
+		sl_trap_cancel(ctx, &s->req, s);
 }
 
 /* Make the call of @s: try without blocking, else give it to a helper. */

@@ -13,22 +13,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct syslet_ctx;
-struct ss_board;
+#include "backstop.h"
 
-struct ss_listener_ops {
-	/* The engine context for helpers; NULL: calls that would block run
-	 * natively on their caller. */
-	struct syslet_ctx *(*ctx)(void);
-	/* Statistics: a trapped call started at @t0 (ns) returned @ret. */
-	void (*count)(int nr, uint64_t t0, long ret);
-	uint64_t (*now)(void);
-};
+struct ss_board;
 
 /*
  * Start the listener thread on the notify fd @fd (which this module then
- * owns), telling the keeper on board @b (may be NULL) when it waits.  Returns 0 or -errno.  After fork(), call ss_listener_child()
- * in the child instead: it starts a listener there on the inherited fd.
+ * owns), telling the keeper on board @b (may be NULL) when it waits.
+ * Returns 0 or -errno.  After fork(), call ss_listener_child() in the child instead: it starts a listener there on the inherited fd.
  */
 int ss_listener_start(int fd, struct ss_board *b,
 		      const struct ss_listener_ops *ops);
@@ -49,13 +41,9 @@ int ss_listener_fd(void);
  * In a signal handler of the calling thread, at a restart of call @nr:
  * did a listener (this process's, or another's in the tree) or the
  * keeper let this thread make that call itself?  Then the restart may be
- * the kernel's, after a native wait (src/preload/restart.c).  Takes the
+ * the kernel's, after a native wait (restart.c).  Takes the
  * mark; the listener drops it too at the thread's next caught call.
  */
 bool ss_listener_continued(int nr);
-
-/* pthread_cancel() of thread @tid: its trapped call is stopped (a result
- * that came first is kept for the call's restart). */
-void ss_listener_cancel(pid_t tid);
 
 #endif

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "board.h"
 
 #define BOARD_SIZE ((sizeof(struct ss_board) + 4095) & ~(size_t)4095)

@@ -6,10 +6,10 @@
  * has received it: a signal that lands in that instant ends the call with
  * ERESTARTSYS, which after a handler without SA_RESTART is EINTR, even for
  * a write to a file (stdio then drops what it was writing).  So while the
- * filter is in force, signals.c installs every handler of the program's
- * with SA_RESTART, and the kernel restarts such a call; the trampoline
- * then gives the interrupted call the answer the program's own flags ask
- * for (shim_restart_settle(), sl_signal_answer()).
+ * filter is in force, the preload layer installs every handler of the
+ * program's with SA_RESTART, and the kernel restarts such a call; its
+ * trampoline then gives the interrupted call the answer the program's own
+ * flags ask for (ss_restart_settle(), sl_signal_answer()).
  *
  * The kernel's restart leaves the handler's context at the syscall
  * instruction, with the call's number in rax and, because the instruction
@@ -28,14 +28,13 @@
 #include <stdint.h>
 #include <ucontext.h>
 
-#include "../engine/internal.h"
-#include "../policy/policy.h"
-#include "../seccomp/listener.h"
-#include "shim.h"
+#include "../engine/engine.h"
+#include "backstop.h"
+#include "listener.h"
 
-bool shim_restart_forced;
+bool ss_restart_forced;
 
-void shim_restart_settle(void *ucp, bool sa_restart)
+void ss_restart_settle(void *ucp, bool sa_restart)
 {
 	ucontext_t *uc = ucp;
 	unsigned char insn[2];
@@ -63,8 +62,7 @@ void shim_restart_settle(void *ucp, bool sa_restart)
 	args[4] = g[REG_R8];
 	args[5] = g[REG_R9];
 	/* The shim's own calls pass the filter. */
-	caught = shim_policy_traps(nr) && sp_trappable(nr) &&
-		 !sl_gates_own(ip + 2);
+	caught = ss_backstop_traps(nr) && !sl_gates_own(ip + 2);
 	if (sl_signal_answer(nr, args, caught, marked, sa_restart, &r) ==
 	    SL_SIG_RUN)
 		return;

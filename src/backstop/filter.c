@@ -19,7 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "filter.h"
 
 /* Debian 12's headers predate these. */

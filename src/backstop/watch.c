@@ -28,7 +28,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "../engine/internal.h"
+#include "../engine/engine.h"
 #include "slot.h"
 
 #define FIRST_NS 2000000L
