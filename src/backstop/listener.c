@@ -30,17 +30,11 @@
 #include "slot.h"
 
 struct ss_slot ss_slots[SS_SLOTS];
-static struct ss_board *board;
-static int lfd = -1;
-static int board_entry = -1;
-static uint32_t named; /* futex: the thread is up and has its name */
-static pid_t my_pid;
-static struct ss_listener_ops ops;
-static struct ss_marks own_marks; /* when there is no board */
+struct ss_self ss_self = { .fd = -1, .entry = -1 };
 
 static struct ss_marks *marks(void)
 {
-	return board ? &board->marks : &own_marks;
+	return ss_self.board ? &ss_self.board->marks : &ss_self.own_marks;
 }
 
 bool ss_listener_continued(int nr)
@@ -64,10 +58,10 @@ static void cont(uint64_t id, pid_t tid, int nr)
 
 int ss_listener_fd(void)
 {
-	return __atomic_load_n(&lfd, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&ss_self.fd, __ATOMIC_ACQUIRE);
 }
 
-static long ioc(unsigned long cmd, void *arg)
+long ss_ioc(unsigned long cmd, void *arg)
 {
 	return sl_sys3(SYS_ioctl, ss_listener_fd(), cmd, arg);
 }
@@ -86,7 +80,7 @@ long ss_reply(uint64_t id, long val, bool cont)
 	/* The lock it takes is interruptible: a helper's cancel signal
 	 * must not lose the reply. */
 	do
-		rc = ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
+		rc = ss_ioc(SECCOMP_IOCTL_NOTIF_SEND, &r);
 	while (rc == -EINTR);
 	return rc;
 }
@@ -141,8 +135,8 @@ static void settle(struct ss_slot *s, long r)
 		sl_futex_wake(&s->fin, 1);
 		return;
 	}
-	if (ops.count && r != SS_NOTDONE)
-		ops.count(s->nr, s->t0, r);
+	if (ss_self.ops.count && r != SS_NOTDONE)
+		ss_self.ops.count(s->nr, s->t0, r);
 	ss_reply_drop(s, r);
 }
 
@@ -164,7 +158,7 @@ void ss_reply_drop(struct ss_slot *s, long r)
 	 * ends the process before it can print its "write error".
 	 */
 	if (pipe)
-		sl_sys3(SYS_tgkill, my_pid, tid, SIGPIPE);
+		sl_sys3(SYS_tgkill, ss_self.pid, tid, SIGPIPE);
 	nr = s->nr;
 	ss_slot_drop(s);
 	if (r == SS_NOTDONE)
@@ -172,7 +166,7 @@ void ss_reply_drop(struct ss_slot *s, long r)
 	else
 		ss_reply(id, r, false);
 	if (held)
-		ss_board_release(board, board_entry, id);
+		ss_board_release(ss_self.board, ss_self.entry, id);
 }
 
 /* A helper finished (or a canceller stopped) a trapped call; under the
@@ -228,15 +222,15 @@ static void run(struct ss_slot *s)
 	 * it, and there stops act on it (a tracer that waits for its tracee
 	 * to stop, as LeakSanitizer's does, would otherwise wait for ever).
 	 */
-	ctx = ops.ctx && !sl_pure_wait(s->nr) ? ops.ctx() : 0;
+	ctx = ss_self.ops.ctx && !sl_pure_wait(s->nr) ? ss_self.ops.ctx() : 0;
 	/* A signal handler's call, its thread holding the lock: CONTINUE. */
 	if (ctx && sl_ctx_held_by(ctx, s->tid))
 		ctx = 0;
 	__atomic_store_n(&s->ctx, ctx, __ATOMIC_RELEASE);
 	/* Unanswered once we wait again: listed, or the keeper would take
 	 * it for an orphan (board.h).  No room: not given to a helper. */
-	listed = !board || (ctx && ss_board_hold(board, board_entry, s->id));
-	s->held = board && listed;
+	listed = !ss_self.board || (ctx && ss_board_hold(ss_self.board, ss_self.entry, s->id));
+	s->held = ss_self.board && listed;
 	if (ctx && listed &&
 	    !sl_trap_dispatch(ctx, s->nr, s->args, &rw, want, helper_done, s,
 			      &s->req)) {
@@ -248,15 +242,15 @@ static void run(struct ss_slot *s)
 		return;
 	}
 	if (s->held) {
-		ss_board_release(board, board_entry, s->id);
+		ss_board_release(ss_self.board, ss_self.entry, s->id);
 		s->held = false;
 	}
 	if (rw.op == SL_RW_NONE) {
 home:
 		/* No helper: the caller makes the call itself. */
 		if (cas(s, &st, S_SENDING)) {
-			if (ops.count)
-				ops.count(s->nr, s->t0, 0);
+			if (ss_self.ops.count)
+				ss_self.ops.count(s->nr, s->t0, 0);
 			ss_reply_drop(s, SS_NOTDONE);
 		} else {
 			settle(s, SS_NOTDONE);
@@ -304,7 +298,7 @@ static bool guarded(const struct seccomp_notif *n)
 		/* Out of the way, then let the program have the number. */
 		nfd = sl_sys3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd + 1);
 		if (nfd >= 0)
-			__atomic_store_n(&lfd, (int)nfd, __ATOMIC_RELEASE);
+			__atomic_store_n(&ss_self.fd, (int)nfd, __ATOMIC_RELEASE);
 		ss_reply(n->id, 0, true);
 		return true;
 	default:
@@ -326,6 +320,11 @@ static struct {
 	int64_t until;
 } ours[OURS];
 
+void ss_ours_reset(void)
+{
+	memset(ours, 0, sizeof(ours));
+}
+
 static bool ours_is(pid_t tid)
 {
 	unsigned int i = (unsigned int)tid % OURS;
@@ -338,14 +337,14 @@ static bool ours_is(pid_t tid)
 
 	if (ours[i].tid == tid && now < ours[i].until)
 		return true;
-	if (sl_sys3(SYS_tgkill, my_pid, tid, 0))
+	if (sl_sys3(SYS_tgkill, ss_self.pid, tid, 0))
 		return false;
 	ours[i].tid = tid;
 	ours[i].until = now + OURS_NS;
 	return true;
 }
 
-static void handle(const struct seccomp_notif *n)
+void ss_handle(const struct seccomp_notif *n)
 {
 	const struct sl_sysent *e = sl_sys((int)n->data.nr);
 	pid_t tid = (pid_t)n->pid;
@@ -364,12 +363,12 @@ static void handle(const struct seccomp_notif *n)
 	/* Identity is the caller's, never the listener's. */
 	if (nr == SYS_gettid || nr == SYS_getpid || nr == SYS_getppid) {
 		long r = nr == SYS_gettid   ? tid
-			 : nr == SYS_getpid ? my_pid
+			 : nr == SYS_getpid ? ss_self.pid
 					    : sl_sys0(SYS_getppid);
 
 		ss_reply(n->id, r, false);
-		if (ops.count)
-			ops.count(nr, ops.now ? ops.now() : 0, r);
+		if (ss_self.ops.count)
+			ss_self.ops.count(nr, ss_self.ops.now ? ss_self.ops.now() : 0, r);
 		return;
 	}
 	/*
@@ -393,8 +392,8 @@ static void handle(const struct seccomp_notif *n)
 	    sl_thread_bound(nr, (const long *)n->data.args, 0) ||
 	    !(s = take(tid))) {
 		cont(n->id, tid, nr);
-		if (ops.count)
-			ops.count(nr, ops.now ? ops.now() : 0, 0);
+		if (ss_self.ops.count)
+			ss_self.ops.count(nr, ss_self.ops.now ? ss_self.ops.now() : 0, 0);
 		return;
 	}
 	s->id = n->id;
@@ -405,173 +404,13 @@ static void handle(const struct seccomp_notif *n)
 	s->req = 0;
 	s->ctx = 0;
 	s->held = false;
-	s->t0 = ops.now ? ops.now() : 0;
+	s->t0 = ss_self.ops.now ? ss_self.ops.now() : 0;
 	/*
 	 * No SECCOMP_IOCTL_NOTIF_ID_VALID: a thread of ours cannot die in
 	 * its call but with the whole process, this thread included.
 	 */
 	__atomic_store_n(&s->state, S_RUN, __ATOMIC_SEQ_CST);
 	run(s);
-}
-
-/*
- * The thread never asks which CPU it is on, and the kernel would update
- * its rseq area on each of the two switches a trapped call costs: off
- * (about 2% of the round trip).  The C library then asks the kernel.
- */
-static void no_rseq(void)
-{
-	struct rseq *r;
-
-	if (!__rseq_size)
-		return;
-	r = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
-	/* glibc 2.35-2.39 register 32 bytes but publish 20 as the size. */
-	if (sl_sys4(SYS_rseq, r, __rseq_size, RSEQ_FLAG_UNREGISTER,
-		    RSEQ_SIG) &&
-	    sl_sys4(SYS_rseq, r, sizeof(*r), RSEQ_FLAG_UNREGISTER, RSEQ_SIG))
-		return;
-	__atomic_store_n(&r->cpu_id, (uint32_t)RSEQ_CPU_ID_REGISTRATION_FAILED,
-			 __ATOMIC_RELAXED);
-}
-
-/* go: whether a thread started early may listen (ss_listener_prestart()). */
-#define GO_WAIT 0u
-#define GO_RUN 1u
-#define GO_QUIT 2u
-static uint32_t go = GO_RUN;
-static bool prestarted;
-
-static void *listener_main(void *arg)
-{
-	struct seccomp_notif n;
-	uint32_t g;
-	long rc;
-
-	(void)arg;
-	sl_sys2(SYS_prctl, PR_SET_NAME, "syslet-trap");
-	no_rseq();
-	__atomic_store_n(&named, 1, __ATOMIC_RELEASE);
-	sl_futex_wake(&named, 1);
-	while ((g = __atomic_load_n(&go, __ATOMIC_ACQUIRE)) == GO_WAIT)
-		sl_futex_wait(&go, GO_WAIT, 0);
-	if (g == GO_QUIT)
-		return 0;
-	if (board)
-		ss_board_retid(board, board_entry, (pid_t)sl_sys0(SYS_gettid));
-	for (;;) {
-		memset(&n, 0, sizeof(n));
-		rc = ioc(SECCOMP_IOCTL_NOTIF_RECV, &n);
-		if (rc == -EINTR || rc == -ENOENT)
-			continue;
-		if (rc) {
-			/* Our fd is gone: the keeper answers now. */
-			sl_warn_once("the seccomp listener stopped", (int)-rc);
-			return 0;
-		}
-		if (board)
-			ss_board_seen(board, n.id);
-		handle(&n);
-	}
-}
-
-static int join(void)
-{
-	my_pid = (pid_t)sl_sys0(SYS_getpid);
-	/* Signed in now, under our TID until the thread runs: the keeper
-	 * must not take our first calls. */
-	if (board) {
-		board_entry = ss_board_join(board, my_pid,
-					    (pid_t)sl_sys0(SYS_gettid));
-		/* No room to list what we hold: better no listener. */
-		if (board_entry < 0)
-			return -ENOSPC;
-	}
-	return 0;
-}
-
-static int spawn_thread(void)
-{
-	pthread_attr_t attr;
-	pthread_t th;
-	sigset_t all;
-	int rc;
-
-	if (pthread_attr_init(&attr))
-		return -ENOMEM;
-	sigfillset(&all);
-	pthread_attr_setsigmask_np(&attr, &all);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	named = 0;
-	rc = pthread_create(&th, &attr, listener_main, 0);
-	pthread_attr_destroy(&attr);
-	/* Never seen unnamed: it is ours, not the program's (ps, tests). */
-	while (!rc && !__atomic_load_n(&named, __ATOMIC_ACQUIRE))
-		sl_futex_wait(&named, 0, 0);
-	return -rc;
-}
-
-static int spawn(void)
-{
-	int rc = join();
-
-	return rc ? rc : spawn_thread();
-}
-
-static void set_go(uint32_t g)
-{
-	__atomic_store_n(&go, g, __ATOMIC_RELEASE);
-	sl_futex_wake(&go, 1);
-}
-
-int ss_listener_prestart(void)
-{
-	int rc;
-
-	go = GO_WAIT;
-	rc = spawn_thread();
-	prestarted = !rc;
-	if (rc)
-		go = GO_RUN;
-	return rc;
-}
-
-void ss_listener_unstart(void)
-{
-	if (prestarted)
-		set_go(GO_QUIT);
-	prestarted = false;
-}
-
-int ss_listener_start(int fd, struct ss_board *b,
-		      const struct ss_listener_ops *o)
-{
-	int rc;
-
-	lfd = fd;
-	board = b;
-	ops = *o;
-	if (!prestarted)
-		return spawn();
-	prestarted = false;
-	rc = join();
-	set_go(rc ? GO_QUIT : GO_RUN);
-	return rc;
-}
-
-int ss_listener_child(void)
-{
-	if (lfd < 0)
-		return 0;
-	/* The parent's calls in flight and threads are not ours. */
-	memset(ss_slots, 0, sizeof(ss_slots));
-	memset(ours, 0, sizeof(ours));
-	memset(&own_marks, 0, sizeof(own_marks));
-	ss_watch_child();
-	go = GO_RUN;
-	prestarted = false;
-	return spawn();
 }
 
 /*

@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "board.h"
+#include "listener.h"
+
 #define SS_SLOTS 128
 
 enum { S_FREE, S_RUN, S_SENDING, S_CLAIMED };
@@ -45,7 +48,22 @@ struct ss_slot {
 
 extern struct ss_slot ss_slots[SS_SLOTS];
 
+/* This process's listener: listener.c answers, thread.c runs it. */
+struct ss_self {
+	struct ss_board *board;	/* NULL: no keeper's board */
+	int fd;			/* the notify fd, -1: none */
+	int entry;		/* ours on the board */
+	pid_t pid;
+	struct ss_listener_ops ops;
+	struct ss_marks own_marks; /* when there is no board */
+};
+extern struct ss_self ss_self;
+
 /* listener.c */
+struct seccomp_notif;
+void ss_handle(const struct seccomp_notif *n);
+long ss_ioc(unsigned long cmd, void *arg);
+void ss_ours_reset(void);
 long ss_slot_claim(struct ss_slot *s);
 long ss_reply(uint64_t id, long val, bool cont);
 void ss_slot_drop(struct ss_slot *s);

@@ -30,8 +30,6 @@
 
 #include "internal.h"
 
-#define SL_CALL_YIELDS 4
-
 /*
  * The helper call this thread waits for, for its signal handlers
  * (sl_call_signal()).  Set only while the thread holds no lock of ours, so
@@ -59,13 +57,9 @@ static int wait_native(struct sl_req *req, bool restart)
 	static const struct timespec hour = { .tv_sec = 3600 };
 
 	for (;;) {
-		uint32_t v = SL_DONE_NO;
 		int rc;
 
-		if (!__atomic_compare_exchange_n(&req->done, &v, SL_DONE_SLEEPING,
-						 false, __ATOMIC_SEQ_CST,
-						 __ATOMIC_SEQ_CST) &&
-		    v == SL_DONE_YES)
+		if (sl_req_done_or_sleep(req))
 			return 0;
 		if (req->interrupt && *req->interrupt) {
 			int state;
@@ -82,21 +76,6 @@ static int wait_native(struct sl_req *req, bool restart)
 				   restart ? 0 : &hour);
 		if (rc == -EINTR)
 			return -EINTR;
-	}
-}
-
-/* After cancelling: wait for the helper, whatever signals come. */
-static void wait_uninterrupted(struct sl_req *req)
-{
-	for (;;) {
-		uint32_t v = SL_DONE_NO;
-
-		if (!__atomic_compare_exchange_n(&req->done, &v, SL_DONE_SLEEPING,
-						 false, __ATOMIC_SEQ_CST,
-						 __ATOMIC_SEQ_CST) &&
-		    v == SL_DONE_YES)
-			return;
-		sl_futex_wait(&req->done, SL_DONE_SLEEPING, 0);
 	}
 }
 
@@ -133,7 +112,7 @@ void sl_call_signal(bool sa_restart)
 		if (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING)
 			sl_cancel_req_locked(req->ctx, req);
 		sl_ctx_unlock(req->ctx);
-		wait_uninterrupted(req);
+		sl_req_wait(req, 0); /* whatever signals come */
 	}
 	sl_sys4(SYS_rt_sigprocmask, SIG_SETMASK, &old, 0, _NSIG / 8);
 }
@@ -225,12 +204,10 @@ static long interrupted(struct sl_call *c, const struct sl_rw *rw)
 struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
 				 const long *args, const struct sl_rw *rw)
 {
-	struct sl_req *req = ctx->free_reqs;
+	struct sl_req *req = ctx->closing ? 0 : sl_req_take_locked(ctx, 0);
 
-	if (!req || ctx->closing)
+	if (!req)
 		return 0;
-	ctx->free_reqs = req->next;
-	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
 	req->head = &req->call_atom;
 	memset(&req->call_atom, 0, sizeof(req->call_atom));
 	req->call_atom.nr = nr;
@@ -239,16 +216,7 @@ struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
 	req->have_args = true;
 	req->rw = *rw;
 	req->sflags = SYSLET_SUBMIT_WAIT;
-	req->cancel = 0;
-	req->tid = 0;
-	req->ident = 0;
-	req->refused = false;
-	req->done = SL_DONE_NO;
-	req->interrupt = 0;
-	req->last = 0;
-	req->result = 0;
-	req->state = SL_REQ_QUEUED;
-	sl_hash_add_locked(ctx, req);
+	sl_req_queue_locked(ctx, req);
 	return req;
 }
 
@@ -296,7 +264,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	wait_publish(req, c->restart);
 	rc = -EINTR; /* a signal between the try and the publishing */
 	if (!early_signal()) {
-		for (i = 0; i < SL_CALL_YIELDS &&
+		for (i = 0; i < SL_WAIT_YIELDS &&
 			    __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) !=
 				    SL_DONE_YES;
 		     i++)
@@ -309,7 +277,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		if (req->state == SL_REQ_QUEUED || req->state == SL_REQ_RUNNING)
 			sl_cancel_req_locked(ctx, req);
 		sl_ctx_unlock(ctx);
-		wait_uninterrupted(req);
+		sl_req_wait(req, 0); /* whatever signals come */
 	}
 	if (req->refused) {
 		/* The helper could not act as this thread and did nothing:
@@ -317,9 +285,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		rw = req->rw;
 		if (c->reqp)
 			*c->reqp = 0;
-		sl_ctx_lock(ctx);
-		sl_req_release_locked(ctx, req);
-		sl_ctx_unlock(ctx);
+		sl_req_finish(ctx, req);
 		errno = saved;
 		if (rc == -ECANCELED && !(rw.op != SL_RW_NONE && rw.acc > 0)) {
 			c->outcome = SL_CALL_CANCELLED;
@@ -336,9 +302,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	}
 	if (c->reqp)
 		*c->reqp = 0;
-	sl_ctx_lock(ctx);
-	sl_req_release_locked(ctx, req);
-	sl_ctx_unlock(ctx);
+	sl_req_finish(ctx, req);
 	errno = saved;
 	return ret;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Completions: the in-flight index, the completion ring, the eventfd, and
+ * Completions: the completion ring, the eventfd, and
  * syslet_reap()/syslet_wait().
  *
  * A request keeps its slot until its completion is reaped, so the ring
@@ -20,56 +20,6 @@
 #include <time.h>
 
 #include "internal.h"
-
-static uint32_t hash_of(const struct syslet_ctx *ctx,
-			const struct syslet_atom *head)
-{
-	uintptr_t p = (uintptr_t)head >> 3;
-
-	return (uint32_t)((p * 0x9E3779B97F4A7C15ull) >> 32) & ctx->hash_mask;
-}
-
-void sl_hash_add_locked(struct syslet_ctx *ctx, struct sl_req *req)
-{
-	struct sl_req **b = &ctx->hash[hash_of(ctx, req->head)];
-
-	req->hnext = *b;
-	*b = req;
-}
-
-void sl_hash_del_locked(struct syslet_ctx *ctx, struct sl_req *req)
-{
-	struct sl_req **p = &ctx->hash[hash_of(ctx, req->head)];
-
-	for (; *p; p = &(*p)->hnext)
-		if (*p == req) {
-			*p = req->hnext;
-			req->hnext = 0;
-			return;
-		}
-}
-
-struct sl_req *sl_hash_find_locked(struct syslet_ctx *ctx,
-				   const struct syslet_atom *head)
-{
-	struct sl_req *r = ctx->hash[hash_of(ctx, head)];
-
-	while (r && r->head != head)
-		r = r->hnext;
-	return r;
-}
-
-void sl_req_release_locked(struct syslet_ctx *ctx, struct sl_req *req)
-{
-	struct sl_req **list = req->spare ? &ctx->spares : &ctx->free_reqs;
-
-	req->state = SL_REQ_FREE;
-	req->on_done = 0;
-	req->owner = 0;
-	req->next = *list;
-	*list = req;
-	__atomic_store_n(&ctx->inflight, ctx->inflight - 1, __ATOMIC_RELAXED);
-}
 
 static void efd_write_locked(struct syslet_ctx *ctx)
 {
@@ -163,13 +113,6 @@ SYSLET_API int syslet_reap(struct syslet_ctx *ctx,
 	sl_ctx_unlock(ctx);
 	return (int)n;
 }
-
-/*
- * Before sleeping, give the CPU away a few times: a helper that took our
- * call is usually on this CPU, runnable, and a yield lets it finish the call
- * without either side paying for a cross-CPU wake-up.
- */
-#define SL_WAIT_YIELDS 4
 
 SYSLET_API int syslet_wait(struct syslet_ctx *ctx,
 			   struct syslet_completion *cqes, unsigned int nr,

@@ -43,18 +43,6 @@ static void lock_init(pthread_mutex_t *m)
 	pthread_mutexattr_destroy(&a);
 }
 
-void sl_ctx_lock(struct syslet_ctx *ctx)
-{
-	/* No engine thread dies holding it; were one to, carry on. */
-	if (pthread_mutex_lock(&ctx->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&ctx->lock);
-}
-
-void sl_ctx_unlock(struct syslet_ctx *ctx)
-{
-	pthread_mutex_unlock(&ctx->lock);
-}
-
 SYSLET_API int syslet_params_init(struct syslet_params *p)
 {
 	if (!p)

@@ -87,10 +87,10 @@ static inline void sl_sigs_on(const sigset_t *old)
 	pthread_sigmask(SIG_SETMASK, old, 0);
 }
 
-/* futex(2) on a private word (futex.c). */
+/* futex(2) on a private word (sys.c). */
 int sl_futex_wait(uint32_t *word, uint32_t val, const struct timespec *rel);
 void sl_futex_wake(uint32_t *word, int n);
-/* One line on stderr, once per @what (futex.c). */
+/* One line on stderr, once per process (sys.c). */
 void sl_warn_once(const char *what, int err);
 extern const char *sl_warn_prefix, *sl_warn_fallback;
 int64_t sl_now_ns(void);

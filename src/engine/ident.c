@@ -33,7 +33,7 @@
 #define IOPRIO_WHO_PROCESS 1
 
 bool sl_ident_tracked;
-static uint32_t epoch = 1;
+uint32_t sl_ident_epoch = 1;
 static bool pin_all; /* the pinned-thread list overflowed */
 
 /* ------------------------------------------------------------------ */
@@ -59,7 +59,7 @@ static uint32_t hash_of(const struct sl_ident *id)
 
 /* Lock-free: a slot being written is passed over (at worst an identity
  * is interned twice, and a helper switches where it need not). */
-static const struct sl_ident *intern(struct sl_ident *id)
+const struct sl_ident *sl_ident_intern(struct sl_ident *id)
 {
 	uint32_t i, h;
 
@@ -89,7 +89,7 @@ static const struct sl_ident *intern(struct sl_ident *id)
 /* ------------------------------------------------------------------ */
 /* Capturing an identity.                                               */
 
-static int caps_get(long tid, struct __user_cap_data_struct d[2])
+int sl_ident_caps_get(long tid, struct __user_cap_data_struct *d)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -101,7 +101,7 @@ static int caps_get(long tid, struct __user_cap_data_struct d[2])
 	return (int)sl_sys2(SYS_capget, &h, d);
 }
 
-static int caps_set(struct __user_cap_data_struct d[2])
+int sl_ident_caps_set(struct __user_cap_data_struct *d)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -123,7 +123,7 @@ static int sched_of(long tid, struct sl_ident *o)
 	return 0;
 }
 
-static int capture_self(struct sl_ident *o)
+int sl_ident_capture_self(struct sl_ident *o)
 {
 	struct __user_cap_data_struct d[2];
 	long n;
@@ -136,7 +136,7 @@ static int capture_self(struct sl_ident *o)
 	o->uid[3] = (uint32_t)sl_sys1(SYS_setfsuid, -1);
 	o->gid[3] = (uint32_t)sl_sys1(SYS_setfsgid, -1);
 	n = sl_sys2(SYS_getgroups, SL_IDENT_GROUPS, o->groups);
-	if (n < 0 || caps_get(0, d) || sched_of(0, o))
+	if (n < 0 || sl_ident_caps_get(0, d) || sched_of(0, o))
 		return -1;
 	o->ngroups = (uint32_t)n;
 	o->cap_eff[0] = d[0].effective;
@@ -239,7 +239,7 @@ static SL_TLS struct {
 
 void sl_ident_changed(void)
 {
-	__atomic_add_fetch(&epoch, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sl_ident_epoch, 1, __ATOMIC_SEQ_CST);
 }
 
 static bool pinned_tid(pid_t tid)
@@ -312,16 +312,16 @@ SYSLET_API void syslet_ident_changed(void)
 
 const struct sl_ident *sl_ident_self(bool tracked)
 {
-	uint32_t e = __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
+	uint32_t e = __atomic_load_n(&sl_ident_epoch, __ATOMIC_ACQUIRE);
 	struct sl_ident id;
 
 	if (sl_ident_pinned())
 		return 0;
 	if (sl_likely(me.id && me.epoch == e && tracked))
 		return me.id;
-	if (capture_self(&id))
+	if (sl_ident_capture_self(&id))
 		return 0;
-	me.id = intern(&id);
+	me.id = sl_ident_intern(&id);
 	me.epoch = e;
 	return me.id;
 }
@@ -354,7 +354,7 @@ static int64_t coarse_ns(void)
 const struct sl_ident *sl_ident_of(pid_t tid)
 {
 	typeof(&cache[0]) c = &cache[(unsigned int)tid % CACHE];
-	uint32_t e = __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
+	uint32_t e = __atomic_load_n(&sl_ident_epoch, __ATOMIC_ACQUIRE);
 	int64_t now = coarse_ns();
 	struct sl_ident id;
 
@@ -367,133 +367,8 @@ const struct sl_ident *sl_ident_of(pid_t tid)
 	c->tid = tid;
 	c->epoch = e;
 	c->until = now + CACHE_NS;
-	c->id = intern(&id);
+	c->id = sl_ident_intern(&id);
 	return c->id;
-}
-
-/* ------------------------------------------------------------------ */
-/* Helpers taking an identity.                                          */
-
-static SL_TLS struct {
-	const struct sl_ident *cur;  /* what the thread has now */
-	const struct sl_ident *base; /* its own, to go back to */
-	uint32_t epoch;
-	bool on;
-} hl;
-
-static bool same_but_prm(const struct sl_ident *a, const struct sl_ident *b)
-{
-	return !memcmp(a->uid, b->uid, sizeof(a->uid)) &&
-	       !memcmp(a->gid, b->gid, sizeof(a->gid)) &&
-	       a->ngroups == b->ngroups &&
-	       !memcmp(a->groups, b->groups, a->ngroups * sizeof(a->groups[0])) &&
-	       !memcmp(a->cap_eff, b->cap_eff, sizeof(a->cap_eff)) &&
-	       a->prio == b->prio && a->ioprio == b->ioprio;
-}
-
-/* Effective capabilities: all permitted ones (to switch), or @want's. */
-static int caps_raise(const uint32_t *want)
-{
-	struct __user_cap_data_struct d[2];
-	int i;
-
-	if (caps_get(0, d))
-		return -1;
-	for (i = 0; i < 2; i++) {
-		uint32_t eff = want ? want[i] : d[i].permitted;
-
-		if (eff & ~d[i].permitted)
-			return -1; /* more than the thread may have */
-		d[i].effective = eff;
-	}
-	return caps_set(d);
-}
-
-/*
- * The same raw calls a thread makes to change only itself, with every
- * permitted capability raised while the ids change.  The kernel applies
- * its own rules to the permitted set on the way (capabilities(7)), as it
- * did for the caller.  Checked by reading everything back.
- */
-static int take(const struct sl_ident *w)
-{
-	struct sl_ident now;
-
-	if (caps_raise(0))
-		return -1;
-	if (sl_sys2(SYS_getpriority, PRIO_PROCESS, 0) != w->prio &&
-	    sl_sys3(SYS_setpriority, PRIO_PROCESS, 0, 20 - w->prio))
-		return -1;
-	if (sl_sys2(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0) != w->ioprio &&
-	    sl_sys3(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, w->ioprio))
-		return -1;
-	if (sl_sys2(SYS_setgroups, w->ngroups, w->groups) ||
-	    sl_sys3(SYS_setresgid, w->gid[0], w->gid[1], w->gid[2]) ||
-	    sl_sys3(SYS_setresuid, w->uid[0], w->uid[1], w->uid[2]))
-		return -1;
-	/* Leaving euid 0 cleared the effective set: raise it once more. */
-	caps_raise(0);
-	sl_sys1(SYS_setfsgid, w->gid[3]);
-	sl_sys1(SYS_setfsuid, w->uid[3]);
-	if (caps_raise(w->cap_eff) || capture_self(&now))
-		return -1;
-	return same_but_prm(&now, w) ? 0 : -1;
-}
-
-void sl_ident_helper_start(void)
-{
-	struct sl_ident id;
-
-	hl.on = true;
-	hl.epoch = __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
-	hl.cur = hl.base = capture_self(&id) ? 0 : intern(&id);
-}
-
-/* The epoch moved: a setuid() broadcast may have changed this thread. */
-static void helper_recheck(void)
-{
-	uint32_t e = __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
-	const struct sl_ident *now;
-	struct sl_ident id;
-
-	if (hl.epoch == e)
-		return;
-	hl.epoch = e;
-	now = capture_self(&id) ? 0 : intern(&id);
-	if (now != hl.cur) /* changed behind our back: that is ours now */
-		hl.base = now;
-	hl.cur = now;
-}
-
-int sl_ident_enter(const struct sl_ident *want)
-{
-	if (!hl.on)
-		sl_ident_helper_start();
-	helper_recheck();
-	if (!want || !hl.cur)
-		return -EPERM;
-	if (want == hl.cur)
-		return 0;
-	if (!take(want)) {
-		hl.cur = want;
-		return 0;
-	}
-	hl.cur = 0; /* unknown until we are back */
-	return -EPERM;
-}
-
-bool sl_ident_leave(void)
-{
-	if (!hl.on)
-		return true;
-	helper_recheck();
-	if (hl.cur && hl.cur == hl.base)
-		return true;
-	if (hl.base && !take(hl.base)) {
-		hl.cur = hl.base;
-		return true;
-	}
-	return false;
 }
 
 void sl_ident_atfork_child(void)

@@ -44,6 +44,16 @@ void sl_ident_helper_start(void);
 int sl_ident_enter(const struct sl_ident *want);
 bool sl_ident_leave(void);
 
+/* ident.c, for ident_helper.c: the epoch every change moves, capturing
+ * the calling thread (0 or -errno), interning (NULL: the table is full),
+ * and capget/capset of version 3 on d[2] (@tid 0: the calling thread). */
+extern uint32_t sl_ident_epoch;
+int sl_ident_capture_self(struct sl_ident *o);
+const struct sl_ident *sl_ident_intern(struct sl_ident *id);
+struct __user_cap_data_struct;
+int sl_ident_caps_get(long tid, struct __user_cap_data_struct *d);
+int sl_ident_caps_set(struct __user_cap_data_struct *d);
+
 /* fork() child: only this thread is left. */
 void sl_ident_atfork_child(void);
 

@@ -12,6 +12,7 @@
 #ifndef SL_INTERNAL_H
 #define SL_INTERNAL_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -179,23 +180,81 @@ static inline void sl_store(const struct syslet_atom *a, long ret)
 		__atomic_store_n(a->ret_ptr, ret, __ATOMIC_RELEASE);
 }
 
-/* nowait.c */
+/*
+ * The non-blocking try (nowait.c), by concern: what one attempt found
+ * (enum sl_try), read/write progress (rw.c), waits by nature (probe.c),
+ * descriptors (fd.c).
+ *
+ * SL_TRY_NOMODE: the file has no non-blocking mode (a FIFO opened by
+ * path): only the call itself can tell, blocking perhaps.  SL_TRY_UNKNOWN:
+ * a probe cannot ask (a bad address: the call itself says EFAULT).
+ */
+enum sl_try {
+	SL_TRY_DONE,	/* *ret is the answer */
+	SL_TRY_BLOCK,	/* it would block: a helper makes it (or the rest) */
+	SL_TRY_NATIVE,	/* make it as it is, here: it cannot block */
+	SL_TRY_NOMODE,
+	SL_TRY_UNKNOWN,
+};
+
+/* rw.c */
+void sl_rw_init_one(struct sl_rw *rw, int op, long fd, long buf, long len,
+		    long off, int flags);
+void sl_rw_init_vec(struct sl_rw *rw, int op, long fd, long iov, long cnt,
+		    long off, int flags);
+/* @rw for read/write family call @nr(@a); op SL_RW_NONE if it has none. */
+void sl_rw_from_call(int nr, const long *a, struct sl_rw *rw);
+void sl_rw_advance(struct sl_rw *rw, long n);
+/* The rest of @rw without blocking: enum sl_try. */
+int sl_rw_attempt(struct sl_rw *rw, long *ret);
+
+/* probe.c: enum sl_try for a call that waits by nature. */
+int sl_probe(int nr, const long *a, long *ret);
+/* For signalled.c: 1 answered (*ret), 0 it would wait, -1 it would not
+ * (or cannot be asked). */
 int sl_nowait_probe(int nr, const long *args, long *ret);
+
+/* fd.c */
 bool sl_fd_nonblocking(int fd);
 bool sl_fd_is_file(int fd); /* a regular file or a block device */
+/* Kernel files (procfs, sysfs) have no non-blocking mode but never wait. */
+bool sl_fd_never_waits(int fd);
 
 /* helper.c */
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);
 void sl_helper_stop_all(struct syslet_ctx *ctx);
 void sl_run_on_helper(struct sl_req *req);
 
-/* cq.c */
-void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req);
+/*
+ * req.c: a request's life.  sl_req_take_locked(): a free slot (else
+ * @spare, else NULL), counted in flight, its bookkeeping reset; the caller
+ * fills in the chain, then sl_req_queue_locked() indexes it as QUEUED.
+ * A SUBMIT_WAIT submitter waits with sl_req_wait() (after @yields yields)
+ * and gives it back with sl_req_finish().  sl_req_done_or_sleep(): true if
+ * the request is done; else the word says a waiter sleeps (futex on
+ * req->done, SL_DONE_SLEEPING).
+ */
+struct sl_req *sl_req_take_locked(struct syslet_ctx *ctx,
+				  struct sl_req *spare);
+void sl_req_queue_locked(struct syslet_ctx *ctx, struct sl_req *req);
+bool sl_req_done_or_sleep(struct sl_req *req);
+void sl_req_wait(struct sl_req *req, int yields);
+void sl_req_finish(struct syslet_ctx *ctx, struct sl_req *req);
 void sl_req_release_locked(struct syslet_ctx *ctx, struct sl_req *req);
 void sl_hash_del_locked(struct syslet_ctx *ctx, struct sl_req *req);
 struct sl_req *sl_hash_find_locked(struct syslet_ctx *ctx,
 				   const struct syslet_atom *head);
 void sl_hash_add_locked(struct syslet_ctx *ctx, struct sl_req *req);
+
+/*
+ * Before sleeping, a waiter gives the CPU away a few times: a helper that
+ * took its call is usually on this CPU, runnable, and a yield lets it
+ * finish the call without either side paying for a cross-CPU wake-up.
+ */
+#define SL_WAIT_YIELDS 4
+
+/* cq.c */
+void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req);
 
 /* cancel.c */
 int sl_cancel_signal_get(int sig);
@@ -212,8 +271,18 @@ struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
 /* trap.c */
 void sl_trap_end_locked(struct syslet_ctx *ctx, struct sl_req *req);
 
-/* ctx.c */
-void sl_ctx_lock(struct syslet_ctx *ctx);
-void sl_ctx_unlock(struct syslet_ctx *ctx);
+/* The context's lock (made robust in ctx.c): here, so that every file
+ * that takes it need not call into ctx.c. */
+static inline void sl_ctx_lock(struct syslet_ctx *ctx)
+{
+	/* No engine thread dies holding it; were one to, carry on. */
+	if (pthread_mutex_lock(&ctx->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&ctx->lock);
+}
+
+static inline void sl_ctx_unlock(struct syslet_ctx *ctx)
+{
+	pthread_mutex_unlock(&ctx->lock);
+}
 
 #endif

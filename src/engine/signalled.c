@@ -93,15 +93,6 @@ static const struct {
 	{ SYS_io_submit, W_UNSURE, T_NONE, 0 },
 };
 
-bool sl_peek(const void *p, void *out, size_t n)
-{
-	struct iovec from = { (void *)p, n }, to = { out, n };
-
-	/* The kernel copies, and answers a bad address with EFAULT. */
-	return sl_sys6(SYS_process_vm_readv, sl_sys0(SYS_getpid), (long)&to, 1,
-		       (long)&from, 1, 0) == (long)n;
-}
-
 static int blocks_at(int nr)
 {
 	int i;

@@ -16,31 +16,6 @@
 
 #include "internal.h"
 
-/* Yields before a SYSLET_SUBMIT_WAIT caller sleeps: see cq.c. */
-#define SL_WAIT_YIELDS 4
-
-static void wait_done(struct sl_req *req)
-{
-	int i;
-
-	for (i = 0; i < SL_WAIT_YIELDS; i++) {
-		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE) == SL_DONE_YES)
-			return;
-		sched_yield();
-	}
-	for (;;) {
-		uint32_t v = SL_DONE_NO;
-
-		if (__atomic_compare_exchange_n(&req->done, &v, SL_DONE_SLEEPING,
-						false, __ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE) ||
-		    v == SL_DONE_SLEEPING)
-			sl_futex_wait(&req->done, SL_DONE_SLEEPING, 0);
-		else if (v == SL_DONE_YES)
-			return;
-	}
-}
-
 struct sl_exec {
 	struct syslet_atom *head;
 	struct syslet_atom *cur;
@@ -70,41 +45,30 @@ static int handoff(struct syslet_ctx *ctx, struct sl_exec *x, bool want_tid)
 	if (!ident)
 		return -EAGAIN;
 	sl_ctx_lock(ctx);
-	req = ctx->free_reqs;
-	if (!req || ctx->closing) {
+	req = ctx->closing ? 0 : sl_req_take_locked(ctx, 0);
+	if (!req) {
 		sl_ctx_unlock(ctx);
 		return -EAGAIN;
 	}
-	ctx->free_reqs = req->next;
-	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
-	req->interrupt = 0;
 	req->head = x->head;
 	req->cur = x->cur;
 	memcpy(req->args, x->args, sizeof(req->args));
 	req->have_args = x->have_args;
 	req->rw = x->rw;
 	req->sflags = x->sflags;
-	req->cancel = 0;
 	req->tid = want_tid ? (pid_t)sl_sys0(SYS_gettid) : 0;
 	req->ident = ident;
-	req->refused = false;
-	req->done = SL_DONE_NO;
-	req->last = 0;
-	req->result = 0;
-	req->state = SL_REQ_QUEUED;
-	sl_hash_add_locked(ctx, req);
+	sl_req_queue_locked(ctx, req);
 	rc = sl_helper_dispatch(ctx, req); /* unlocks */
 	errno = saved;
 	if (rc)
 		return rc;
 	if (!(x->sflags & SYSLET_SUBMIT_WAIT))
 		return SYSLET_QUEUED;
-	wait_done(req);
+	sl_req_wait(req, SL_WAIT_YIELDS);
 	/* The helper could not act as us and ran nothing: we run it. */
 	refused = req->refused;
-	sl_ctx_lock(ctx);
-	sl_req_release_locked(ctx, req);
-	sl_ctx_unlock(ctx);
+	sl_req_finish(ctx, req);
 	return refused ? -EAGAIN : SYSLET_DONE;
 }
 
@@ -163,14 +127,9 @@ static int post_inline(struct syslet_ctx *ctx, struct sl_exec *x,
 	struct sl_req *req;
 
 	sl_ctx_lock(ctx);
-	req = ctx->free_reqs;
-	if (req) {
-		ctx->free_reqs = req->next;
+	req = sl_req_take_locked(ctx, spare);
+	if (req != spare)
 		spare_put_locked(ctx, spare);
-	} else {
-		req = spare;
-	}
-	__atomic_store_n(&ctx->inflight, ctx->inflight + 1, __ATOMIC_RELAXED);
 	req->head = x->head;
 	req->sflags = x->sflags & ~SYSLET_SUBMIT_WAIT;
 	req->last = last;

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The listener's thread (listener.h): made, named and started, before the
+ * filter when it can (so that its own calls are never caught), and again
+ * in a fork() child.  What it does with each notification is listener.c.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+
+#include "../engine/engine.h"
+#include "board.h"
+#include "listener.h"
+#include "slot.h"
+
+/*
+ * The thread never asks which CPU it is on, and the kernel would update
+ * its rseq area on each of the two switches a trapped call costs: off
+ * (about 2% of the round trip).  The C library then asks the kernel.
+ */
+static void no_rseq(void)
+{
+	struct rseq *r;
+
+	if (!__rseq_size)
+		return;
+	r = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	/* glibc 2.35-2.39 register 32 bytes but publish 20 as the size. */
+	if (sl_sys4(SYS_rseq, r, __rseq_size, RSEQ_FLAG_UNREGISTER,
+		    RSEQ_SIG) &&
+	    sl_sys4(SYS_rseq, r, sizeof(*r), RSEQ_FLAG_UNREGISTER, RSEQ_SIG))
+		return;
+	__atomic_store_n(&r->cpu_id, (uint32_t)RSEQ_CPU_ID_REGISTRATION_FAILED,
+			 __ATOMIC_RELAXED);
+}
+
+/* go: whether a thread started early may listen (ss_listener_prestart()). */
+#define GO_WAIT 0u
+#define GO_RUN 1u
+#define GO_QUIT 2u
+static uint32_t go = GO_RUN;
+static uint32_t named; /* futex: the thread is up and has its name */
+static bool prestarted;
+
+static void *listener_main(void *arg)
+{
+	struct seccomp_notif n;
+	uint32_t g;
+	long rc;
+
+	(void)arg;
+	sl_sys2(SYS_prctl, PR_SET_NAME, "syslet-trap");
+	no_rseq();
+	__atomic_store_n(&named, 1, __ATOMIC_RELEASE);
+	sl_futex_wake(&named, 1);
+	while ((g = __atomic_load_n(&go, __ATOMIC_ACQUIRE)) == GO_WAIT)
+		sl_futex_wait(&go, GO_WAIT, 0);
+	if (g == GO_QUIT)
+		return 0;
+	if (ss_self.board)
+		ss_board_retid(ss_self.board, ss_self.entry, (pid_t)sl_sys0(SYS_gettid));
+	for (;;) {
+		memset(&n, 0, sizeof(n));
+		rc = ss_ioc(SECCOMP_IOCTL_NOTIF_RECV, &n);
+		if (rc == -EINTR || rc == -ENOENT)
+			continue;
+		if (rc) {
+			/* Our fd is gone: the keeper answers now. */
+			sl_warn_once("the seccomp listener stopped", (int)-rc);
+			return 0;
+		}
+		if (ss_self.board)
+			ss_board_seen(ss_self.board, n.id);
+		ss_handle(&n);
+	}
+}
+
+static int join(void)
+{
+	ss_self.pid = (pid_t)sl_sys0(SYS_getpid);
+	/* Signed in now, under our TID until the thread runs: the keeper
+	 * must not take our first calls. */
+	if (ss_self.board) {
+		ss_self.entry = ss_board_join(ss_self.board, ss_self.pid,
+					    (pid_t)sl_sys0(SYS_gettid));
+		/* No room to list what we hold: better no listener. */
+		if (ss_self.entry < 0)
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+static int spawn_thread(void)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	sigset_t all;
+	int rc;
+
+	if (pthread_attr_init(&attr))
+		return -ENOMEM;
+	sigfillset(&all);
+	pthread_attr_setsigmask_np(&attr, &all);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	named = 0;
+	rc = pthread_create(&th, &attr, listener_main, 0);
+	pthread_attr_destroy(&attr);
+	/* Never seen unnamed: it is ours, not the program's (ps, tests). */
+	while (!rc && !__atomic_load_n(&named, __ATOMIC_ACQUIRE))
+		sl_futex_wait(&named, 0, 0);
+	return -rc;
+}
+
+static int spawn(void)
+{
+	int rc = join();
+
+	return rc ? rc : spawn_thread();
+}
+
+static void set_go(uint32_t g)
+{
+	__atomic_store_n(&go, g, __ATOMIC_RELEASE);
+	sl_futex_wake(&go, 1);
+}
+
+int ss_listener_prestart(void)
+{
+	int rc;
+
+	go = GO_WAIT;
+	rc = spawn_thread();
+	prestarted = !rc;
+	if (rc)
+		go = GO_RUN;
+	return rc;
+}
+
+void ss_listener_unstart(void)
+{
+	if (prestarted)
+		set_go(GO_QUIT);
+	prestarted = false;
+}
+
+int ss_listener_start(int fd, struct ss_board *b,
+		      const struct ss_listener_ops *o)
+{
+	int rc;
+
+	ss_self.fd = fd;
+	ss_self.board = b;
+	ss_self.ops = *o;
+	if (!prestarted)
+		return spawn();
+	prestarted = false;
+	rc = join();
+	set_go(rc ? GO_QUIT : GO_RUN);
+	return rc;
+}
+
+int ss_listener_child(void)
+{
+	if (ss_self.fd < 0)
+		return 0;
+	/* The parent's calls in flight and threads are not ours. */
+	memset(ss_slots, 0, sizeof(ss_slots));
+	ss_ours_reset();
+	memset(&ss_self.own_marks, 0, sizeof(ss_self.own_marks));
+	ss_watch_child();
+	go = GO_RUN;
+	prestarted = false;
+	return spawn();
+}
+
