@@ -196,8 +196,13 @@ int sl_rw_attempt(struct sl_rw *rw, long *ret)
 	for (;;) {
 		long r = rw_step(rw, true, 0);
 
+		/*
+		 * O_NONBLOCK makes EAGAIN the answer, except on a regular
+		 * file or block device, where it means nothing: there the
+		 * native read waits for the disk (grep opens files so).
+		 */
 		if (r == -EAGAIN) {
-			if (sl_fd_nonblocking(rw->fd)) {
+			if (sl_fd_nonblocking(rw->fd) && !sl_fd_is_file(rw->fd)) {
 				*ret = rw->acc ? rw->acc : r;
 				return SL_TRY_DONE;
 			}
