@@ -82,10 +82,10 @@ extern "C" {
 #define SYSLET_ARG_REF(n) (0x0100u << (n))
 
 /* Every flag an atom may carry; any other bit gives -EINVAL. */
-#define SYSLET_ATOM_FLAGS_ALL                                              \
-	(SYSLET_ASYNC | SYSLET_SYNC | SYSLET_STOP_ON_NONZERO |             \
-	 SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE |                   \
-	 SYSLET_STOP_ON_NON_POSITIVE | SYSLET_SKIP_TO_NEXT_ON_STOP |       \
+#define SYSLET_ATOM_FLAGS_ALL                                                  \
+	(SYSLET_ASYNC | SYSLET_SYNC | SYSLET_STOP_ON_NONZERO |                 \
+	 SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE |                       \
+	 SYSLET_STOP_ON_NON_POSITIVE | SYSLET_SKIP_TO_NEXT_ON_STOP |           \
 	 (0x3fu << 8))
 
 /* Longest chain, counted in distinct atoms reachable from the head. */
@@ -281,12 +281,12 @@ int syslet_eventfd(const struct syslet_ctx *ctx);
 #define SYSLET_SUBMIT_WAIT 0x2u
 /* Post a completion even for a chain that completed on the submitter. */
 #define SYSLET_SUBMIT_CQE_ALWAYS 0x4u
-#define SYSLET_SUBMIT_FLAGS_ALL                                            \
+#define SYSLET_SUBMIT_FLAGS_ALL                                                \
 	(SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT | SYSLET_SUBMIT_CQE_ALWAYS)
 
 /* syslet_submit() results. */
 #define SYSLET_QUEUED 0 /* the chain went to a helper */
-#define SYSLET_DONE 1   /* the chain completed before submit returned */
+#define SYSLET_DONE 1	/* the chain completed before submit returned */
 
 /**
  * syslet_submit - run a chain, moving it to a helper if a call would block

@@ -123,8 +123,8 @@ static int start(struct syslet_ctx *ctx, struct slot *s, size_t idx)
 	s->idx = idx;
 	s->fd = s->n = s->closed = -1;
 	syslet_atom_init(&s->at[0], SYS_openat, &s->fd, SYSLET_STOP_ON_NEGATIVE,
-			 AT_FDCWD, (long)paths[idx], O_RDONLY | O_CLOEXEC, 0,
-			 0, 0);
+			 AT_FDCWD, (long)paths[idx], O_RDONLY | O_CLOEXEC, 0, 0,
+			 0);
 	syslet_atom_init(&s->at[1], SYS_pread64, &s->n, SYSLET_ARG_REF(0),
 			 (long)&s->fd, (long)s->buf, HEAD, 0, 0, 0);
 	syslet_atom_init(&s->at[2], SYS_close, &s->closed, SYSLET_ARG_REF(0),
@@ -146,7 +146,8 @@ static int with_syslet(struct totals *t, unsigned int depth, size_t *queued)
 
 	rc = syslet_ctx_create(NULL, &ctx);
 	if (rc < 0) {
-		fprintf(stderr, "treesum: syslet_ctx_create: %s\n", strerror(-rc));
+		fprintf(stderr, "treesum: syslet_ctx_create: %s\n",
+			strerror(-rc));
 		return -1;
 	}
 	slots = calloc(depth, sizeof(*slots));
@@ -216,10 +217,11 @@ int main(int argc, char **argv)
 			max_paths = (size_t)atol(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: treesum [-j DEPTH] [-n MAX_FILES] [DIR]\n"
-					"Checksums the first 64 KiB of each file under DIR\n"
-					"(default /usr/share) natively and with libsyslet\n"
-					"chains, and checks that both agree.\n");
+			fprintf(stderr,
+				"usage: treesum [-j DEPTH] [-n MAX_FILES] [DIR]\n"
+				"Checksums the first 64 KiB of each file under DIR\n"
+				"(default /usr/share) natively and with libsyslet\n"
+				"chains, and checks that both agree.\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -232,7 +234,8 @@ int main(int argc, char **argv)
 	paths = calloc(max_paths, sizeof(*paths));
 	buf = malloc(HEAD);
 	if (!paths || !buf || nftw(dir, collect, 64, FTW_PHYS) < 0) {
-		fprintf(stderr, "treesum: cannot walk %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "treesum: cannot walk %s: %s\n", dir,
+			strerror(errno));
 		return 2;
 	}
 	/* libsyslet first: it meets the colder cache, so helpers get work. */

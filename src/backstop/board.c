@@ -157,8 +157,8 @@ static bool held(const struct ss_board *b, uint64_t id)
 		if (!__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE))
 			continue;
 		for (j = 0; j < SS_BOARD_CELLS; j++)
-			if (__atomic_load_n(&b->e[i].held[j], __ATOMIC_ACQUIRE) ==
-			    id)
+			if (__atomic_load_n(&b->e[i].held[j],
+					    __ATOMIC_ACQUIRE) == id)
 				return alive(b, i);
 	}
 	return false;

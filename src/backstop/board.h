@@ -42,8 +42,8 @@ struct ss_marks {
 struct ss_board {
 	uint64_t last_id; /* a recent notification id, for the scan */
 	struct {
-		int32_t pid; /* 0: free */
-		int32_t tid; /* the listener thread */
+		int32_t pid;		       /* 0: free */
+		int32_t tid;		       /* the listener thread */
 		uint64_t held[SS_BOARD_CELLS]; /* ids; 0: none */
 	} e[SS_BOARD_SLOTS];
 	struct ss_marks marks;

@@ -77,7 +77,8 @@ static struct sock_filter stmt(uint16_t code, uint32_t k)
 
 static struct sock_filter jeq(uint32_t k, uint8_t jt, uint8_t jf)
 {
-	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, jt, jf);
+	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, jt,
+					    jf);
 }
 
 /*
@@ -120,8 +121,7 @@ static bool in_set(const int *trap, size_t ntrap, int nr)
 	return false;
 }
 
-static struct scmp_arg_cmp cmp(unsigned int arg, enum scmp_compare op,
-			       int fd)
+static struct scmp_arg_cmp cmp(unsigned int arg, enum scmp_compare op, int fd)
 {
 	struct scmp_arg_cmp c = { .arg = arg, .op = op };
 
@@ -136,11 +136,15 @@ static int guard_rules(scmp_filter_ctx ctx, const int *trap, size_t ntrap,
 	static const struct {
 		int nr;
 		unsigned int n;
-		struct { unsigned int arg; enum scmp_compare op; } c[2];
+		struct {
+			unsigned int arg;
+			enum scmp_compare op;
+		} c[2];
 	} rules[] = {
 		{ SCMP_SYS(close), 1, { { 0, SCMP_CMP_EQ } } },
 		/* first <= fd <= last */
-		{ SCMP_SYS(close_range), 2,
+		{ SCMP_SYS(close_range),
+		  2,
 		  { { 0, SCMP_CMP_LE }, { 1, SCMP_CMP_GE } } },
 		{ SCMP_SYS(dup2), 1, { { 1, SCMP_CMP_EQ } } },
 		{ SCMP_SYS(dup3), 1, { { 1, SCMP_CMP_EQ } } },
@@ -175,19 +179,19 @@ static int ident_rules(scmp_filter_ctx ctx)
 
 		switch (r->arg) {
 		case SL_IDENT_ARG_EQ:
-			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr, 1,
-					      SCMP_A0(SCMP_CMP_EQ, r->v, 0));
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr,
+					      1, SCMP_A0(SCMP_CMP_EQ, r->v, 0));
 			break;
 		case SL_IDENT_ARG_NE:
-			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr, 1,
-					      SCMP_A0(SCMP_CMP_NE, r->v, 0));
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)r->nr,
+					      1, SCMP_A0(SCMP_CMP_NE, r->v, 0));
 			break;
 		case SL_IDENT_ARG_BITS: /* one rule a bit: any of them */
 			for (b = 0; b < 64 && !rc; b++)
 				if (r->v & (1ul << b))
 					rc = seccomp_rule_add(
-						ctx, SCMP_ACT_NOTIFY, (int)r->nr,
-						1,
+						ctx, SCMP_ACT_NOTIFY,
+						(int)r->nr, 1,
 						SCMP_A0(SCMP_CMP_MASKED_EQ,
 							1ul << b, 1ul << b));
 			break;

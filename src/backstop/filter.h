@@ -46,7 +46,7 @@ int ss_filter_build_backstop(const int *trap, size_t ntrap, int guard,
 void ss_filter_free(struct ss_filter *f);
 
 /* ss_filter_load() flags */
-#define SS_LOAD_NNP 0x1u	    /* set no_new_privs first */
+#define SS_LOAD_NNP 0x1u	   /* set no_new_privs first */
 #define SS_LOAD_WAIT_KILLABLE 0x2u /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
 
 /*

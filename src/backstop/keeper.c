@@ -123,8 +123,10 @@ static int recv_fds(int sock, int fds[2])
 {
 	char c, buf[CMSG_SPACE(2 * sizeof(int))];
 	struct iovec iov = { &c, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = buf, .msg_controllen = sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = buf,
+			    .msg_controllen = sizeof(buf) };
 	struct cmsghdr *cm;
 
 	if (sl_sys3(SYS_recvmsg, sock, &m, MSG_CMSG_CLOEXEC) != 1)
@@ -222,8 +224,10 @@ int ss_keeper_give(int sock, int lfd, int bfd, int at[2])
 {
 	char c = 0, buf[CMSG_SPACE(2 * sizeof(int))];
 	struct iovec iov = { &c, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = buf, .msg_controllen = sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = buf,
+			    .msg_controllen = sizeof(buf) };
 	struct cmsghdr *cm;
 	int fds[2] = { lfd, bfd };
 	long rc = -EBADF;

@@ -229,7 +229,8 @@ static void run(struct ss_slot *s)
 	__atomic_store_n(&s->ctx, ctx, __ATOMIC_RELEASE);
 	/* Unanswered once we wait again: listed, or the keeper would take
 	 * it for an orphan (board.h).  No room: not given to a helper. */
-	listed = !ss_self.board || (ctx && ss_board_hold(ss_self.board, ss_self.entry, s->id));
+	listed = !ss_self.board ||
+		 (ctx && ss_board_hold(ss_self.board, ss_self.entry, s->id));
 	s->held = ss_self.board && listed;
 	if (ctx && listed &&
 	    !sl_trap_dispatch(ctx, s->nr, s->args, &rw, want, helper_done, s,
@@ -287,9 +288,11 @@ static bool guarded(const struct seccomp_notif *n)
 			return true;
 		}
 		if ((unsigned int)a0 < (unsigned int)fd)
-			r = sl_sys3(SYS_close_range, a0, fd - 1, n->data.args[2]);
+			r = sl_sys3(SYS_close_range, a0, fd - 1,
+				    n->data.args[2]);
 		if (!r && (unsigned int)a1 > (unsigned int)fd)
-			r = sl_sys3(SYS_close_range, fd + 1, a1, n->data.args[2]);
+			r = sl_sys3(SYS_close_range, fd + 1, a1,
+				    n->data.args[2]);
 		break;
 	case SYS_dup2:
 	case SYS_dup3:
@@ -298,7 +301,8 @@ static bool guarded(const struct seccomp_notif *n)
 		/* Out of the way, then let the program have the number. */
 		nfd = sl_sys3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd + 1);
 		if (nfd >= 0)
-			__atomic_store_n(&ss_self.fd, (int)nfd, __ATOMIC_RELEASE);
+			__atomic_store_n(&ss_self.fd, (int)nfd,
+					 __ATOMIC_RELEASE);
 		ss_reply(n->id, 0, true);
 		return true;
 	default:
@@ -368,7 +372,8 @@ void ss_handle(const struct seccomp_notif *n)
 
 		ss_reply(n->id, r, false);
 		if (ss_self.ops.count)
-			ss_self.ops.count(nr, ss_self.ops.now ? ss_self.ops.now() : 0, r);
+			ss_self.ops.count(
+				nr, ss_self.ops.now ? ss_self.ops.now() : 0, r);
 		return;
 	}
 	/*
@@ -393,7 +398,8 @@ void ss_handle(const struct seccomp_notif *n)
 	    !(s = take(tid))) {
 		cont(n->id, tid, nr);
 		if (ss_self.ops.count)
-			ss_self.ops.count(nr, ss_self.ops.now ? ss_self.ops.now() : 0, 0);
+			ss_self.ops.count(
+				nr, ss_self.ops.now ? ss_self.ops.now() : 0, 0);
 		return;
 	}
 	s->id = n->id;

@@ -108,7 +108,8 @@ static uintptr_t gates_at(uintptr_t at)
 
 	while (tries--) {
 		if (!at) {
-			if (sl_sys3(SYS_getrandom, &r, sizeof(r), 0) != sizeof(r))
+			if (sl_sys3(SYS_getrandom, &r, sizeof(r), 0) !=
+			    sizeof(r))
 				return 0;
 			/* Page-aligned, in the middle of the user half. */
 			at = (uintptr_t)(0x100000000000ull +
@@ -295,8 +296,9 @@ int ss_backstop_start(const int *trap, size_t n,
 	if (lfd == -EADDRINUSE) {
 		/* Under the tree's filter, but our calls cannot pass it. */
 		ss_restart_forced = true;
-		sl_warn_once("the seccomp backstop's gate address is taken here",
-			     EADDRINUSE);
+		sl_warn_once(
+			"the seccomp backstop's gate address is taken here",
+			EADDRINUSE);
 		return lfd;
 	}
 	if (lfd < 0)
@@ -306,7 +308,7 @@ int ss_backstop_start(const int *trap, size_t n,
 	/* Caught calls can now meet signals before anyone receives them. */
 	ss_restart_forced = true;
 	if (getenv("SYSLET_TRAP_NO_SYNC") == 0) /* scripts/trap-bench */
-		ss_listener_sync_wakeup(lfd); /* 6.6+; slower without */
+		ss_listener_sync_wakeup(lfd);	/* 6.6+; slower without */
 	rc = ss_listener_start(lfd, board, ops);
 	if (rc) {
 		/* The keeper answers the calls the filter now catches. */

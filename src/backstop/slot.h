@@ -37,12 +37,12 @@ struct ss_slot {
 	int nr;
 	long args[6];
 	long result;
-	uint32_t fin;		/* futex: a claimer's result is in */
-	struct sl_req *req;	/* on a helper; under the context lock */
+	uint32_t fin;	    /* futex: a claimer's result is in */
+	struct sl_req *req; /* on a helper; under the context lock */
 	struct syslet_ctx *ctx;
-	uint64_t t0;		/* statistics */
-	bool held;		/* listed on the board (board.h) */
-	int64_t next_look_ns;	/* watch.c */
+	uint64_t t0;	      /* statistics */
+	bool held;	      /* listed on the board (board.h) */
+	int64_t next_look_ns; /* watch.c */
 	int64_t look_every_ns;
 };
 
@@ -50,7 +50,7 @@ extern struct ss_slot ss_slots[SS_SLOTS];
 
 /* This process's listener: listener.c answers, thread.c runs it. */
 struct ss_self {
-	struct ss_board *board;	/* NULL: no keeper's board */
+	struct ss_board *board; /* NULL: no keeper's board */
 	int fd;			/* the notify fd, -1: none */
 	int entry;		/* ours on the board */
 	pid_t pid;

@@ -33,8 +33,7 @@ static void no_rseq(void)
 		return;
 	r = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
 	/* glibc 2.35-2.39 register 32 bytes but publish 20 as the size. */
-	if (sl_sys4(SYS_rseq, r, __rseq_size, RSEQ_FLAG_UNREGISTER,
-		    RSEQ_SIG) &&
+	if (sl_sys4(SYS_rseq, r, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) &&
 	    sl_sys4(SYS_rseq, r, sizeof(*r), RSEQ_FLAG_UNREGISTER, RSEQ_SIG))
 		return;
 	__atomic_store_n(&r->cpu_id, (uint32_t)RSEQ_CPU_ID_REGISTRATION_FAILED,
@@ -65,7 +64,8 @@ static void *listener_main(void *arg)
 	if (g == GO_QUIT)
 		return 0;
 	if (ss_self.board)
-		ss_board_retid(ss_self.board, ss_self.entry, (pid_t)sl_sys0(SYS_gettid));
+		ss_board_retid(ss_self.board, ss_self.entry,
+			       (pid_t)sl_sys0(SYS_gettid));
 	for (;;) {
 		memset(&n, 0, sizeof(n));
 		rc = ss_ioc(SECCOMP_IOCTL_NOTIF_RECV, &n);
@@ -89,7 +89,7 @@ static int join(void)
 	 * must not take our first calls. */
 	if (ss_self.board) {
 		ss_self.entry = ss_board_join(ss_self.board, ss_self.pid,
-					    (pid_t)sl_sys0(SYS_gettid));
+					      (pid_t)sl_sys0(SYS_gettid));
 		/* No room to list what we hold: better no listener. */
 		if (ss_self.entry < 0)
 			return -ENOSPC;
@@ -180,4 +180,3 @@ int ss_listener_child(void)
 	prestarted = false;
 	return spawn();
 }
-

@@ -73,7 +73,8 @@ static void look(int64_t now)
 		pid_t tid = __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE);
 		long r;
 
-		if (!tid || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != S_RUN ||
+		if (!tid ||
+		    __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != S_RUN ||
 		    !__atomic_load_n(&s->req, __ATOMIC_ACQUIRE) ||
 		    now < s->next_look_ns)
 			continue;

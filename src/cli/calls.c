@@ -30,7 +30,8 @@ int cmd_calls(int argc, char **argv)
 {
 	size_t i;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		puts("usage: syslet calls\n"
 		     "Lists the C library functions the preload shim interposes,\n"
 		     "the system call each one makes, and its route under the\n"

@@ -13,7 +13,7 @@ int cmd_calls(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_policy_suggest(int argc, char **argv); /* policy_suggest.c */
 int cmd_policy_export(int argc, char **argv);  /* policy_export.c */
-int cmd_report(int argc, char **argv); /* report_cmd.c */
+int cmd_report(int argc, char **argv);	       /* report_cmd.c */
 
 /* report_run.c: syslet run --report */
 struct report_opts {

@@ -144,8 +144,9 @@ int observe_start(struct observe *o, pid_t pid, int failed)
 		close(pidfd);
 	}
 	if (o->fd < 0) {
-		fprintf(stderr, "syslet run: --observe: cannot take the "
-				"program's seccomp listener: %s\n",
+		fprintf(stderr,
+			"syslet run: --observe: cannot take the "
+			"program's seccomp listener: %s\n",
 			strerror(errno));
 		return -1; /* its calls now fail with ENOSYS: it will end */
 	}

@@ -78,9 +78,9 @@ static void oci(const unsigned char *seen, FILE *f)
 	names = json_object_new_array();
 	for (nr = 0; nr < OBSERVE_NR_MAX; nr++)
 		if (seen[nr])
-			json_object_array_add(
-				names,
-				json_object_new_string(syslet_syscall_name(nr)));
+			json_object_array_add(names,
+					      json_object_new_string(
+						      syslet_syscall_name(nr)));
 	rule = json_object_new_object();
 	json_object_object_add(rule, "names", names);
 	json_object_object_add(rule, "action",
@@ -93,8 +93,9 @@ static void oci(const unsigned char *seen, FILE *f)
 	json_object_object_add(top, "architectures", arch);
 	json_object_object_add(top, "syscalls", rules);
 	fprintf(f, "%s\n",
-		json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-							    JSON_C_TO_STRING_SPACED));
+		json_object_to_json_string_ext(
+			top,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
 	json_object_put(top);
 }
 

@@ -108,7 +108,8 @@ static size_t suggest(const struct sr_entry *sum, unsigned long long min,
 			r->route = sp_default_route(nr);
 		} else {
 			r->route = choose(&sum[nr], s->nb > SL_NB_BLOCKS,
-					  sl_pure_wait(nr), r->why, sizeof(r->why));
+					  sl_pure_wait(nr), r->why,
+					  sizeof(r->why));
 		}
 		/* Only from a report not of this syslet's making. */
 		if (sum[nr].routes[SR_TRAPPED] && !caught)
@@ -133,7 +134,8 @@ static void print(FILE *f, const struct sp_policy *p, const struct rule *r,
 	size_t i;
 	int k;
 
-	fputs("# syslet policy suggested by 'syslet policy suggest' from:\n", f);
+	fputs("# syslet policy suggested by 'syslet policy suggest' from:\n",
+	      f);
 	for (k = 0; k < nfiles; k++)
 		fprintf(f, "#   %s\n", files[k]);
 	fputs("# Calls not listed keep their built-in route "
@@ -191,8 +193,8 @@ int cmd_policy_suggest(int argc, char **argv)
 			rc = 0;
 			goto out;
 		}
-		if (c != 'm' || !*optarg || strspn(optarg, "0123456789") !=
-							strlen(optarg)) {
+		if (c != 'm' || !*optarg ||
+		    strspn(optarg, "0123456789") != strlen(optarg)) {
 			usage(stderr);
 			goto out;
 		}

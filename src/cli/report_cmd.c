@@ -60,8 +60,7 @@ struct opts {
 };
 
 /* Every file into @r; @srcs (if not NULL) gets each one's source entry. */
-static int load_all(struct rp_report *r, int n, char **files,
-		    json_object *srcs)
+static int load_all(struct rp_report *r, int n, char **files, json_object *srcs)
 {
 	char why[256];
 	int i;
@@ -70,12 +69,13 @@ static int load_all(struct rp_report *r, int n, char **files,
 		json_object *src = 0;
 
 		if (rp_load(r, files[i], srcs ? &src : 0, why, sizeof(why))) {
-			fprintf(stderr, "syslet report: %s: %s\n", files[i], why);
+			fprintf(stderr, "syslet report: %s: %s\n", files[i],
+				why);
 			return 2;
 		}
 		if (src) {
-			json_object_object_add(src, "file",
-					       json_object_new_string(files[i]));
+			json_object_object_add(
+				src, "file", json_object_new_string(files[i]));
 			json_object_array_add(srcs, src);
 		}
 	}
@@ -153,8 +153,8 @@ static int tables(const struct opts *o, int n, char **files)
 		rp_print_table(sum, o->sort, o->top, stdout);
 	}
 	if (!rc)
-		printf("(%zu process%s, %d file%s)\n", r.n, r.n == 1 ? "" : "es",
-		       n, n == 1 ? "" : "s");
+		printf("(%zu process%s, %d file%s)\n", r.n,
+		       r.n == 1 ? "" : "es", n, n == 1 ? "" : "s");
 	free(sum);
 	rp_free(&r);
 	return rc;
@@ -236,12 +236,15 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			o->png = optarg;
 			break;
 		case 's':
-			for (i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++)
+			for (i = 0;
+			     i < sizeof(sort_names) / sizeof(sort_names[0]);
+			     i++)
 				if (!strcmp(optarg, sort_names[i]))
 					break;
 			if (i == sizeof(sort_names) / sizeof(sort_names[0])) {
-				fprintf(stderr, "syslet report: --sort %s: not "
-						"blocked, calls, would-block or name\n",
+				fprintf(stderr,
+					"syslet report: --sort %s: not "
+					"blocked, calls, would-block or name\n",
 					optarg);
 				return 2;
 			}
@@ -250,9 +253,12 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 't':
 			errno = 0;
 			o->top = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || *optarg == '-' || !o->top) {
-				fprintf(stderr, "syslet report: --top %s: not a "
-						"positive number\n", optarg);
+			if (errno || *end || !*optarg || *optarg == '-' ||
+			    !o->top) {
+				fprintf(stderr,
+					"syslet report: --top %s: not a "
+					"positive number\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -278,7 +284,8 @@ int cmd_report(int argc, char **argv)
 	if ((!!o.merge + o.compare + !!o.png > 1) ||
 	    (o.per_process && (o.merge || o.compare || o.png))) {
 		fputs("syslet report: --merge, --compare, --png and "
-		      "--per-process go one at a time\n", stderr);
+		      "--per-process go one at a time\n",
+		      stderr);
 		return 2;
 	}
 	if (n < 1 || (o.compare && n != 2)) {

@@ -22,7 +22,8 @@ static int check(const char *what, const char *path)
 	if (!rc)
 		return 0;
 	fprintf(stderr, "syslet run: %s %s: %s; not running\n", what, path,
-		rc == -ELOOP    ? "is a symbolic link, refusing to write through it"
+		rc == -ELOOP
+			? "is a symbolic link, refusing to write through it"
 		: rc == -EINVAL ? "exists and is not a regular file"
 		: rc == -EPERM	? "belongs to another user"
 				: strerror(-rc));
@@ -40,11 +41,12 @@ int report_prepare(struct report_opts *o)
 		      stderr);
 		return 2;
 	}
-	if (o->block_us && (!*o->block_us ||
-			    strspn(o->block_us, "0123456789") !=
-				    strlen(o->block_us))) {
-		fprintf(stderr, "syslet run: --block-us %s: not a number of "
-				"microseconds\n",
+	if (o->block_us &&
+	    (!*o->block_us ||
+	     strspn(o->block_us, "0123456789") != strlen(o->block_us))) {
+		fprintf(stderr,
+			"syslet run: --block-us %s: not a number of "
+			"microseconds\n",
 			o->block_us);
 		return 2;
 	}

@@ -30,7 +30,8 @@ static void run_usage(FILE *f)
 {
 	fputs("usage: syslet run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 	      "\n"
-	      "Runs PROGRAM with LD_PRELOAD=" SHIM_NAME ": its blocking C library\n"
+	      "Runs PROGRAM with LD_PRELOAD=" SHIM_NAME
+	      ": its blocking C library\n"
 	      "calls (file and socket I/O, opens, waits, sleeps, locks, syncs)\n"
 	      "are tried without blocking first and otherwise run on helper\n"
 	      "threads, with the same results. The exit status is PROGRAM's.\n"
@@ -105,7 +106,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 
 static int wait_child(struct report_opts *rep, char **argv)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+	static const int sigs[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
 				    SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
 	struct sigaction sa;
 	size_t i;
@@ -212,7 +213,8 @@ int cmd_run(int argc, char **argv)
 	}
 	shim = find_shim(shim_opt, buf, sizeof(buf));
 	if (!shim) {
-		fprintf(stderr, "syslet run: cannot find %s (give --shim PATH)\n",
+		fprintf(stderr,
+			"syslet run: cannot find %s (give --shim PATH)\n",
 			shim_opt ? shim_opt : SHIM_NAME);
 		return 2;
 	}
@@ -251,8 +253,9 @@ int cmd_run(int argc, char **argv)
 			setenv("SYSLET_POLICY", policy, 1);
 		report_env(&rep);
 		if (observing && (c = observe_child_load())) {
-			fprintf(stderr, "syslet run: --observe: cannot load "
-					"the filter (%s); running unobserved\n",
+			fprintf(stderr,
+				"syslet run: --observe: cannot load "
+				"the filter (%s); running unobserved\n",
 				strerror(-c));
 			if (write(failed[1], "x", 1) != 1)
 				_exit(125);

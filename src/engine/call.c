@@ -296,7 +296,8 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	ret = req->result;
 	if (ret == -ECANCELED && req->cancel) {
 		ret = rc == -ECANCELED ? -ECANCELED : -EINTR;
-		c->outcome = rc == -ECANCELED ? SL_CALL_CANCELLED : SL_CALL_HELPER;
+		c->outcome =
+			rc == -ECANCELED ? SL_CALL_CANCELLED : SL_CALL_HELPER;
 	} else {
 		pipe_signal(c, ret);
 	}

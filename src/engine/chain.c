@@ -24,9 +24,12 @@ static const struct {
 	uint8_t arg;
 	unsigned long mask;
 } thread_args[] = {
-	{ SYS_ppoll, 3, 0 },	   { SYS_pselect6, 5, 0 },
-	{ SYS_epoll_pwait, 4, 0 }, { SYS_epoll_pwait2, 4, 0 },
-	{ SYS_io_pgetevents, 5, 0 }, { SYS_wait4, 2, __WNOTHREAD },
+	{ SYS_ppoll, 3, 0 },
+	{ SYS_pselect6, 5, 0 },
+	{ SYS_epoll_pwait, 4, 0 },
+	{ SYS_epoll_pwait2, 4, 0 },
+	{ SYS_io_pgetevents, 5, 0 },
+	{ SYS_wait4, 2, __WNOTHREAD },
 	{ SYS_waitid, 3, __WNOTHREAD },
 };
 
@@ -71,7 +74,8 @@ static int check_atom(const struct syslet_atom *a, struct sl_walk *w)
 	if (!e)
 		return -EINVAL;
 	if (e->cls == SYSLET_CLASS_CALLER || (a->flags & SYSLET_SYNC) ||
-	    (e->nb == SL_NB_BLOCKS && sl_thread_bound(a->nr, a->args, a->flags)))
+	    (e->nb == SL_NB_BLOCKS &&
+	     sl_thread_bound(a->nr, a->args, a->flags)))
 		w->home = true;
 	if (a->flags & SYSLET_ASYNC)
 		w->async = true;
@@ -91,8 +95,8 @@ static bool seen(const struct syslet_atom *const *v, int n,
 	return false;
 }
 
-#define SL_STOP_ANY                                                        \
-	(SYSLET_STOP_ON_NONZERO | SYSLET_STOP_ON_ZERO |                   \
+#define SL_STOP_ANY                                                            \
+	(SYSLET_STOP_ON_NONZERO | SYSLET_STOP_ON_ZERO |                        \
 	 SYSLET_STOP_ON_NEGATIVE | SYSLET_STOP_ON_NON_POSITIVE)
 
 /* atom + 1 is part of the chain only if the atom can stop and skip to it. */

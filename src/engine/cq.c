@@ -76,8 +76,7 @@ void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req)
 }
 
 static unsigned int reap_locked(struct syslet_ctx *ctx,
-				struct syslet_completion *cqes,
-				unsigned int nr)
+				struct syslet_completion *cqes, unsigned int nr)
 {
 	unsigned int n = 0;
 

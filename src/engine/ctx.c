@@ -62,8 +62,7 @@ static int check_params(struct syslet_params *p)
 	if (!p->max_helpers || p->max_helpers > SL_MAX_MAX_HELPERS ||
 	    p->min_helpers > p->max_helpers || !p->queue_depth ||
 	    p->queue_depth > SL_MAX_DEPTH || !p->idle_timeout_ms ||
-	    p->spin_us > SL_MAX_SPIN_US ||
-	    (p->flags & ~SYSLET_CTX_FLAGS_ALL))
+	    p->spin_us > SL_MAX_SPIN_US || (p->flags & ~SYSLET_CTX_FLAGS_ALL))
 		return -EINVAL;
 	for (i = 0; i < sizeof(p->reserved) / sizeof(p->reserved[0]); i++)
 		if (p->reserved[i])
@@ -294,7 +293,7 @@ int sl_ctx_create(const struct syslet_params *params, bool with_eventfd,
 					       EFD_CLOEXEC | EFD_NONBLOCK)
 				: -1;
 	if (with_eventfd && ctx->efd < 0) {
-		rc = ctx->efd == -ENFILE ? -ENFILE
+		rc = ctx->efd == -ENFILE   ? -ENFILE
 		     : ctx->efd == -EMFILE ? -EMFILE
 					   : -ENOMEM;
 		goto out_free;

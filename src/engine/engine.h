@@ -60,11 +60,11 @@ static inline long sl_sys6(long nr, long a, long b, long c, long d, long e,
 #define sl_sys0(n) sl_sys6((n), 0, 0, 0, 0, 0, 0)
 #define sl_sys1(n, a) sl_sys6((n), (long)(a), 0, 0, 0, 0, 0)
 #define sl_sys2(n, a, b) sl_sys6((n), (long)(a), (long)(b), 0, 0, 0, 0)
-#define sl_sys3(n, a, b, c)                                                \
+#define sl_sys3(n, a, b, c)                                                    \
 	sl_sys6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define sl_sys4(n, a, b, c, d)                                             \
+#define sl_sys4(n, a, b, c, d)                                                 \
 	sl_sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
-#define sl_sys5(n, a, b, c, d, e)                                          \
+#define sl_sys5(n, a, b, c, d, e)                                              \
 	sl_sys6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 /*
@@ -101,18 +101,24 @@ bool sl_peek(const void *p, void *out, size_t n);
 /* Trying a call without blocking (nowait.c).                           */
 
 /* Partial read/write progress, so the rest of a call can be finished. */
-enum sl_rw_op { SL_RW_NONE = 0, SL_RW_READ, SL_RW_WRITE, SL_RW_RECV, SL_RW_SEND };
+enum sl_rw_op {
+	SL_RW_NONE = 0,
+	SL_RW_READ,
+	SL_RW_WRITE,
+	SL_RW_RECV,
+	SL_RW_SEND
+};
 
 struct sl_rw {
-	uint8_t op;		  /* enum sl_rw_op; NONE: nothing done yet */
+	uint8_t op; /* enum sl_rw_op; NONE: nothing done yet */
 	int fd;
-	const struct iovec *iov;  /* the caller's vector, from segment 0 */
+	const struct iovec *iov; /* the caller's vector, from segment 0 */
 	int cnt;
-	size_t skip;		  /* bytes of iov[0] already done */
-	long off;		  /* file offset, -1 for the file position */
-	int flags;		  /* RWF_* or MSG_* the caller gave */
-	long acc;		  /* bytes done so far */
-	struct iovec one;	  /* a single-buffer call's vector */
+	size_t skip;	  /* bytes of iov[0] already done */
+	long off;	  /* file offset, -1 for the file position */
+	int flags;	  /* RWF_* or MSG_* the caller gave */
+	long acc;	  /* bytes done so far */
+	struct iovec one; /* a single-buffer call's vector */
 };
 
 /*
@@ -179,11 +185,11 @@ enum sl_outcome {
 struct sl_call {
 	int nr;
 	long args[6];
-	uint8_t route;		   /* enum sl_route */
-	bool restart;		   /* native call restarts after SA_RESTART */
-	volatile int *interrupt;   /* pthread_cancel() sets it, then calls
+	uint8_t route;		 /* enum sl_route */
+	bool restart;		 /* native call restarts after SA_RESTART */
+	volatile int *interrupt; /* pthread_cancel() sets it, then calls
 				      sl_call_kick() on *reqp */
-	uint8_t outcome;	   /* out: enum sl_outcome */
+	uint8_t outcome;	 /* out: enum sl_outcome */
 	struct sl_req *volatile *reqp; /* out, while waiting: the request */
 };
 
@@ -215,11 +221,11 @@ void sl_call_signal(bool sa_restart);
 /* that made it waits in the kernel; @on_done sends it the answer.       */
 
 struct sl_trap_end {
-	long result;   /* the call's, or -ECANCELED */
+	long result;	/* the call's, or -ECANCELED */
 	bool cancelled; /* sl_trap_cancel() stopped it before it ended */
-	bool refused;  /* the helper could not act as the caller: nothing
+	bool refused;	/* the helper could not act as the caller: nothing
 			  more than @done bytes was done */
-	long done;     /* bytes done before it was refused (or 0) */
+	long done;	/* bytes done before it was refused (or 0) */
 };
 
 /*

@@ -34,4 +34,3 @@ bool sl_fd_never_waits(int fd)
 		return false;
 	return sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC;
 }
-

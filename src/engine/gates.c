@@ -23,7 +23,8 @@ struct sl_gates sl_gates = {
 	.cp_cancel = (uintptr_t)sl_cp_cancel,
 };
 
-#define MOVED(sym, at) ((uintptr_t)(at) + ((uintptr_t)(sym) - (uintptr_t)sl_gates_start))
+#define MOVED(sym, at)                                                         \
+	((uintptr_t)(at) + ((uintptr_t)(sym) - (uintptr_t)sl_gates_start))
 
 int sl_gates_move(void *at)
 {

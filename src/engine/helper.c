@@ -56,8 +56,8 @@ static struct sl_helper *idle_pop_locked(struct syslet_ctx *ctx, int cpu)
 		h = ctx->idle[cpu];
 	else if (ctx->idle[ctx->ncpu])
 		h = ctx->idle[ctx->ncpu];
-	else if (cpu >= 0 && cpu < ctx->ncpu && ctx->nhelpers <
-		 ctx->params.max_helpers)
+	else if (cpu >= 0 && cpu < ctx->ncpu &&
+		 ctx->nhelpers < ctx->params.max_helpers)
 		return 0; /* cheaper to start one here than to cross CPUs */
 	for (i = 0; !h && i <= ctx->ncpu; i++)
 		h = ctx->idle[i];
@@ -257,8 +257,9 @@ void sl_run_on_helper(struct sl_req *req)
 		 */
 		req->refused = true;
 		if (!(req->sflags & SYSLET_SUBMIT_WAIT)) {
-			sl_warn_once("a helper cannot take its caller's credentials",
-				     EPERM);
+			sl_warn_once(
+				"a helper cannot take its caller's credentials",
+				EPERM);
 			sl_store(a, -EPERM);
 			req->last = a;
 			req->result = -EPERM;
@@ -285,7 +286,8 @@ void sl_run_on_helper(struct sl_req *req)
 			 */
 			do
 				ret = sl_finish_blocking(a->nr, req->args,
-							 &req->rw, &req->cancel);
+							 &req->rw,
+							 &req->cancel);
 			while (ret == -EINTR && !req->cancel);
 			if (ret == -EINTR)
 				ret = -ECANCELED;
@@ -381,7 +383,8 @@ static void *helper_main(void *arg)
 			give_locked(h, req);
 			h->req = 0;
 		} else if (!ctx->closing) {
-			__atomic_store_n(&h->mbox, SL_MBOX_SPIN, __ATOMIC_RELAXED);
+			__atomic_store_n(&h->mbox, SL_MBOX_SPIN,
+					 __ATOMIC_RELAXED);
 			idle_push_locked(ctx, h);
 		}
 		sl_ctx_unlock(ctx);

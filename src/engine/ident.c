@@ -360,7 +360,8 @@ const struct sl_ident *sl_ident_of(pid_t tid)
 
 	if (pinned_tid(tid))
 		return 0;
-	if (c->tid == tid && c->epoch == e && now < c->until && sl_ident_tracked)
+	if (c->tid == tid && c->epoch == e && now < c->until &&
+	    sl_ident_tracked)
 		return c->id;
 	if (capture_task(tid, &id))
 		return 0;

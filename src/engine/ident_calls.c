@@ -28,20 +28,38 @@
 #endif
 
 /* unshare(2) flags that give the thread something of its own. */
-#define UNSHARE_PINS                                                       \
-	(CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWNS |            \
-	 CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |       \
-	 CLONE_NEWCGROUP | CLONE_NEWUSER | CLONE_NEWTIME)
+#define UNSHARE_PINS                                                           \
+	(CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWNS | CLONE_NEWUTS | \
+	 CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP |        \
+	 CLONE_NEWUSER | CLONE_NEWTIME)
 
-#define CH(nr) { SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_CHANGES, 0 }
-#define PIN(nr) { SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_PINS, 0 }
-#define PRCTL(opt, eff) { SYS_prctl, SL_IDENT_ARG_EQ, eff, opt }
+#define CH(nr)                                                                 \
+	{                                                                      \
+		SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_CHANGES, 0                \
+	}
+#define PIN(nr)                                                                \
+	{                                                                      \
+		SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_PINS, 0                   \
+	}
+#define PRCTL(opt, eff)                                                        \
+	{                                                                      \
+		SYS_prctl, SL_IDENT_ARG_EQ, eff, opt                           \
+	}
 
 const struct sl_ident_rule sl_ident_rules[] = {
 	/* Taken by helpers (ident.c): credentials, CPU and I/O priority. */
-	CH(setuid), CH(setgid), CH(setreuid), CH(setregid), CH(setresuid),
-	CH(setresgid), CH(setfsuid), CH(setfsgid), CH(setgroups), CH(capset),
-	CH(setpriority), CH(ioprio_set),
+	CH(setuid),
+	CH(setgid),
+	CH(setreuid),
+	CH(setregid),
+	CH(setresuid),
+	CH(setresgid),
+	CH(setfsuid),
+	CH(setfsgid),
+	CH(setgroups),
+	CH(capset),
+	CH(setpriority),
+	CH(ioprio_set),
 	PRCTL(PR_SET_KEEPCAPS, SL_IDENT_CHANGES),
 	PRCTL(PR_SET_SECUREBITS, SL_IDENT_CHANGES),
 	PRCTL(PR_CAPBSET_DROP, SL_IDENT_CHANGES),
@@ -52,11 +70,13 @@ const struct sl_ident_rule sl_ident_rules[] = {
 	{ SYS_unshare, SL_IDENT_ARG_BITS, SL_IDENT_PINS, UNSHARE_PINS },
 	/* 0xffffffff only asks. */
 	{ SYS_personality, SL_IDENT_ARG_NE, SL_IDENT_PINS, 0xffffffff },
-	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS, SECCOMP_SET_MODE_STRICT },
-	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS, SECCOMP_SET_MODE_FILTER },
+	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS,
+	  SECCOMP_SET_MODE_STRICT },
+	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS,
+	  SECCOMP_SET_MODE_FILTER },
 	PRCTL(PR_SET_SECCOMP, SL_IDENT_PINS),
-	PRCTL(PR_SET_TIMERSLACK, SL_IDENT_PINS),	/* how late sleeps end */
-	PRCTL(PR_SET_IO_FLUSHER, SL_IDENT_PINS),	/* I/O without reclaim */
+	PRCTL(PR_SET_TIMERSLACK, SL_IDENT_PINS),       /* how late sleeps end */
+	PRCTL(PR_SET_IO_FLUSHER, SL_IDENT_PINS),       /* I/O without reclaim */
 	PRCTL(PR_SET_SPECULATION_CTRL, SL_IDENT_PINS), /* its mitigations */
 	PRCTL(PR_SET_SYSCALL_USER_DISPATCH, SL_IDENT_PINS),
 };

@@ -28,7 +28,8 @@ static bool same_but_prm(const struct sl_ident *a, const struct sl_ident *b)
 	return !memcmp(a->uid, b->uid, sizeof(a->uid)) &&
 	       !memcmp(a->gid, b->gid, sizeof(a->gid)) &&
 	       a->ngroups == b->ngroups &&
-	       !memcmp(a->groups, b->groups, a->ngroups * sizeof(a->groups[0])) &&
+	       !memcmp(a->groups, b->groups,
+		       a->ngroups * sizeof(a->groups[0])) &&
 	       !memcmp(a->cap_eff, b->cap_eff, sizeof(a->cap_eff)) &&
 	       a->prio == b->prio && a->ioprio == b->ioprio;
 }
@@ -88,7 +89,8 @@ void sl_ident_helper_start(void)
 
 	hl.on = true;
 	hl.epoch = __atomic_load_n(&sl_ident_epoch, __ATOMIC_ACQUIRE);
-	hl.cur = hl.base = sl_ident_capture_self(&id) ? 0 : sl_ident_intern(&id);
+	hl.cur = hl.base =
+		sl_ident_capture_self(&id) ? 0 : sl_ident_intern(&id);
 }
 
 /* The epoch moved: a setuid() broadcast may have changed this thread. */
@@ -137,4 +139,3 @@ bool sl_ident_leave(void)
 	}
 	return false;
 }
-

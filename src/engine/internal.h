@@ -64,32 +64,32 @@ struct sl_helper;
 struct sl_req {
 	struct syslet_ctx *ctx;
 	struct syslet_atom *head;
-	struct syslet_atom *cur;  /* the atom to run next (or last run) */
-	long args[6];		  /* cur's arguments, resolved */
-	bool have_args;		  /* args valid (cur was started) */
-	struct sl_rw rw;	  /* cur's partial progress */
-	unsigned int sflags;	  /* SYSLET_SUBMIT_* */
-	uint8_t state;		  /* enum sl_req_state, under ctx->lock */
-	volatile int cancel;	  /* read by the cancel stub and handler */
-	pid_t tid;		  /* the submitter, for emulated identity */
+	struct syslet_atom *cur;      /* the atom to run next (or last run) */
+	long args[6];		      /* cur's arguments, resolved */
+	bool have_args;		      /* args valid (cur was started) */
+	struct sl_rw rw;	      /* cur's partial progress */
+	unsigned int sflags;	      /* SYSLET_SUBMIT_* */
+	uint8_t state;		      /* enum sl_req_state, under ctx->lock */
+	volatile int cancel;	      /* read by the cancel stub and handler */
+	pid_t tid;		      /* the submitter, for emulated identity */
 	const struct sl_ident *ident; /* whom the helper acts as (ident.h) */
 	bool refused;		  /* the helper could not: nothing was run */
 	struct sl_helper *helper; /* while RUNNING */
 	uint32_t done;		  /* SL_DONE_* for SUBMIT_WAIT */
 	struct syslet_atom *last; /* outcome */
 	long result;
-	struct sl_req *next;	  /* free list, pending queue, ring */
-	struct sl_req *hnext;	  /* in-flight hash chain */
+	struct sl_req *next;	      /* free list, pending queue, ring */
+	struct sl_req *hnext;	      /* in-flight hash chain */
 	struct syslet_atom call_atom; /* sl_call(): the one-atom chain */
-	volatile int *interrupt;  /* sl_call(): set by pthread_cancel() */
-	bool spare;		  /* not of reqs[]: see ctx->spares */
+	volatile int *interrupt;      /* sl_call(): set by pthread_cancel() */
+	bool spare;		      /* not of reqs[]: see ctx->spares */
 	/*
 	 * A trapped call (trap.c): run under the lock when the call ends or
 	 * is cancelled, instead of any completion; it releases @req.
 	 */
 	void (*on_done)(void *owner, const struct sl_trap_end *end);
-	void *owner;		  /* on_done's */
-	struct sl_req *snext;	  /* ctx->spares_all */
+	void *owner;	      /* on_done's */
+	struct sl_req *snext; /* ctx->spares_all */
 };
 
 /* ------------------------------------------------------------------ */
@@ -108,11 +108,11 @@ struct sl_helper {
 	struct syslet_ctx *ctx;
 	pthread_t thread;
 	pid_t tid;
-	int cpu;		  /* home CPU, or -1 */
-	uint32_t mbox;		  /* SL_MBOX_*, futex word */
-	struct sl_req *req;	  /* handed over with SL_MBOX_WORK */
-	bool idle;		  /* on an idle list */
-	bool exited;		  /* returned from its thread function */
+	int cpu;	    /* home CPU, or -1 */
+	uint32_t mbox;	    /* SL_MBOX_*, futex word */
+	struct sl_req *req; /* handed over with SL_MBOX_WORK */
+	bool idle;	    /* on an idle list */
+	bool exited;	    /* returned from its thread function */
 	struct sl_helper *next_idle;
 	struct sl_helper *next_all;
 	/* cancel.c: the program's cancel signals taken while on a request */
@@ -125,20 +125,20 @@ struct sl_helper {
 
 struct syslet_ctx {
 	struct syslet_params params;
-	pthread_mutex_t lock;	  /* everything below, unless noted */
+	pthread_mutex_t lock; /* everything below, unless noted */
 
-	struct sl_req *reqs;	  /* [queue_depth] */
+	struct sl_req *reqs; /* [queue_depth] */
 	struct sl_req *free_reqs;
-	uint32_t inflight;	  /* reqs not FREE; read racily as a hint */
-	struct sl_req **hash;	  /* in-flight by head, [hash_size] */
+	uint32_t inflight;    /* reqs not FREE; read racily as a hint */
+	struct sl_req **hash; /* in-flight by head, [hash_size] */
 	uint32_t hash_mask;
 
 	struct sl_req *pend_head, *pend_tail; /* QUEUED, FIFO */
 
-	struct sl_helper **idle;  /* [ncpu + 1]: per home CPU, last = none */
+	struct sl_helper **idle; /* [ncpu + 1]: per home CPU, last = none */
 	int ncpu;
 	struct sl_helper *helpers; /* all not yet joined */
-	uint32_t nhelpers;	  /* alive (not exited) */
+	uint32_t nhelpers;	   /* alive (not exited) */
 
 	/*
 	 * Completion entries beyond reqs[], each held by a CQE_ALWAYS chain
@@ -150,15 +150,15 @@ struct syslet_ctx {
 
 	struct sl_req *cq_head, *cq_tail; /* COMPLETED, FIFO */
 	uint32_t cq_count;
-	uint32_t cq_seq;	  /* futex word: bumped on every post */
-	uint32_t cq_waiters;	  /* threads asleep in syslet_wait */
-	int efd;		  /* eventfd */
-	bool efd_armed;		  /* syslet_eventfd() was called */
-	bool efd_signaled;	  /* a write is owed no read yet */
+	uint32_t cq_seq;     /* futex word: bumped on every post */
+	uint32_t cq_waiters; /* threads asleep in syslet_wait */
+	int efd;	     /* eventfd */
+	bool efd_armed;	     /* syslet_eventfd() was called */
+	bool efd_signaled;   /* a write is owed no read yet */
 
-	bool closing;		  /* syslet_ctx_destroy() under way */
-	pid_t owner_pid;	  /* the process whose helpers these are */
-	uint32_t exit_seq;	  /* futex word: bumped when a helper exits */
+	bool closing;	   /* syslet_ctx_destroy() under way */
+	pid_t owner_pid;   /* the process whose helpers these are */
+	uint32_t exit_seq; /* futex word: bumped when a helper exits */
 	struct syslet_ctx *next_ctx; /* global list, for fork */
 };
 
@@ -167,9 +167,9 @@ struct syslet_ctx {
 
 /* chain.c */
 struct sl_walk {
-	bool home;	/* some atom must stay on the submitter */
-	bool async;	/* some atom asks for a helper */
-	bool emulated;	/* some atom is answered as the submitter */
+	bool home;     /* some atom must stay on the submitter */
+	bool async;    /* some atom asks for a helper */
+	bool emulated; /* some atom is answered as the submitter */
 };
 int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w);
 int sl_resolve_args(const struct syslet_atom *a, long args[6]);
@@ -190,9 +190,9 @@ static inline void sl_store(const struct syslet_atom *a, long ret)
  * a probe cannot ask (a bad address: the call itself says EFAULT).
  */
 enum sl_try {
-	SL_TRY_DONE,	/* *ret is the answer */
-	SL_TRY_BLOCK,	/* it would block: a helper makes it (or the rest) */
-	SL_TRY_NATIVE,	/* make it as it is, here: it cannot block */
+	SL_TRY_DONE,   /* *ret is the answer */
+	SL_TRY_BLOCK,  /* it would block: a helper makes it (or the rest) */
+	SL_TRY_NATIVE, /* make it as it is, here: it cannot block */
 	SL_TRY_NOMODE,
 	SL_TRY_UNKNOWN,
 };
@@ -234,8 +234,7 @@ void sl_run_on_helper(struct sl_req *req);
  * the request is done; else the word says a waiter sleeps (futex on
  * req->done, SL_DONE_SLEEPING).
  */
-struct sl_req *sl_req_take_locked(struct syslet_ctx *ctx,
-				  struct sl_req *spare);
+struct sl_req *sl_req_take_locked(struct syslet_ctx *ctx, struct sl_req *spare);
 void sl_req_queue_locked(struct syslet_ctx *ctx, struct sl_req *req);
 bool sl_req_done_or_sleep(struct sl_req *req);
 void sl_req_wait(struct sl_req *req, int yields);

@@ -36,11 +36,11 @@
 #endif
 
 /* The kernel's VALID_OPEN_FLAGS and O_PATH_FLAGS (fs/fcntl.c, fs/open.c). */
-#define SL_VALID_OPEN_FLAGS                                                \
-	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |    \
-	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |         \
-	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC |       \
-	 O_PATH | O_TMPFILE)
+#define SL_VALID_OPEN_FLAGS                                                    \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |        \
+	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |             \
+	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH |  \
+	 O_TMPFILE)
 #define SL_O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
 /* ------------------------------------------------------------------ */
@@ -58,7 +58,7 @@ static size_t msg_total(int nr, const long *a, struct sl_rw *rw)
 	}
 	m = (const struct msghdr *)a[1];
 	sl_rw_init_vec(rw, 0, a[0], (long)m->msg_iov, (long)m->msg_iovlen, -1,
-		    (int)a[2]);
+		       (int)a[2]);
 	for (i = 0; i < m->msg_iovlen; i++)
 		t += m->msg_iov[i].iov_len;
 	return t;
@@ -195,11 +195,12 @@ static int nowait(int nr, const struct sl_sysent *e, const long *a,
 	case SL_NB_FCNTL:
 		if (a[1] == F_SETLKW || a[1] == F_OFD_SETLKW) {
 			/* Try the lock without waiting; a conflict means wait. */
-			long r = sl_sys3(SYS_fcntl, a[0],
-					 a[1] == F_SETLKW ? F_SETLK : F_OFD_SETLK,
-					 a[2]);
+			long r = sl_sys3(
+				SYS_fcntl, a[0],
+				a[1] == F_SETLKW ? F_SETLK : F_OFD_SETLK, a[2]);
 
-			how = (r == -EAGAIN || r == -EACCES) ? SL_TRY_BLOCK : SL_TRY_DONE;
+			how = (r == -EAGAIN || r == -EACCES) ? SL_TRY_BLOCK
+							     : SL_TRY_DONE;
 			*ret = r;
 		}
 		break;
@@ -207,7 +208,8 @@ static int nowait(int nr, const struct sl_sysent *e, const long *a,
 		break;
 	}
 	if (how == SL_TRY_NOMODE)
-		how = strict && !sl_fd_never_waits(rw->fd) ? SL_TRY_BLOCK : SL_TRY_NATIVE;
+		how = strict && !sl_fd_never_waits(rw->fd) ? SL_TRY_BLOCK
+							   : SL_TRY_NATIVE;
 	if (how == SL_TRY_NATIVE) {
 		rw->op = SL_RW_NONE;
 		*ret = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -235,4 +237,3 @@ int sl_nowait_strict(int nr, const struct sl_sysent *e, const long *a,
 {
 	return nowait(nr, e, a, rw, ret, true);
 }
-

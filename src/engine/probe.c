@@ -51,13 +51,16 @@ int sl_probe(int nr, const long *a, long *ret)
 		if (bytes > sizeof(fd_set))
 			return SL_TRY_UNKNOWN;
 		for (i = 0; i < 3; i++)
-			if (a[1 + i] && !sl_peek((void *)a[1 + i], &sets[i], bytes))
+			if (a[1 + i] &&
+			    !sl_peek((void *)a[1 + i], &sets[i], bytes))
 				return SL_TRY_UNKNOWN;
-		r = sl_sys6(SYS_select, a[0], a[1], a[2], a[3], (long)&zero_tv, 0);
+		r = sl_sys6(SYS_select, a[0], a[1], a[2], a[3], (long)&zero_tv,
+			    0);
 		if (r == 0)
 			for (i = 0; i < 3; i++)
 				if (a[1 + i])
-					memcpy((void *)a[1 + i], &sets[i], bytes);
+					memcpy((void *)a[1 + i], &sets[i],
+					       bytes);
 		break;
 	}
 	case SYS_wait4:
@@ -69,9 +72,11 @@ int sl_probe(int nr, const long *a, long *ret)
 		siginfo_t *si = (siginfo_t *)a[2];
 
 		if ((a[3] & WNOHANG) || !si)
-			return (a[3] & WNOHANG) ? SL_TRY_NATIVE : SL_TRY_UNKNOWN;
+			return (a[3] & WNOHANG) ? SL_TRY_NATIVE
+						: SL_TRY_UNKNOWN;
 		/* The kernel writes si_pid, 0 when no child was ready. */
-		r = sl_sys6(SYS_waitid, a[0], a[1], a[2], a[3] | WNOHANG, a[4], 0);
+		r = sl_sys6(SYS_waitid, a[0], a[1], a[2], a[3] | WNOHANG, a[4],
+			    0);
 		if (r == 0 && si->si_pid == 0)
 			r = 0; /* nothing yet: fall through to block */
 		else if (r == 0)
@@ -112,4 +117,3 @@ int sl_nowait_probe(int nr, const long *a, long *ret)
 		return -1; /* SL_TRY_NATIVE, SL_TRY_UNKNOWN */
 	}
 }
-

@@ -62,8 +62,7 @@ void sl_req_release_locked(struct syslet_ctx *ctx, struct sl_req *req)
 	__atomic_store_n(&ctx->inflight, ctx->inflight - 1, __ATOMIC_RELAXED);
 }
 
-struct sl_req *sl_req_take_locked(struct syslet_ctx *ctx,
-				  struct sl_req *spare)
+struct sl_req *sl_req_take_locked(struct syslet_ctx *ctx, struct sl_req *spare)
 {
 	struct sl_req *req = ctx->free_reqs;
 
@@ -110,7 +109,8 @@ void sl_req_wait(struct sl_req *req, int yields)
 	int i;
 
 	for (i = 0; i < yields; i++) {
-		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE) == SL_DONE_YES)
+		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE) ==
+		    SL_DONE_YES)
 			return;
 		sched_yield();
 	}

@@ -16,8 +16,8 @@
 #define RWF_NOWAIT 0x00000008
 #endif
 
-void sl_rw_init_one(struct sl_rw *rw, int op, long fd, long buf,
-			long len, long off, int flags)
+void sl_rw_init_one(struct sl_rw *rw, int op, long fd, long buf, long len,
+		    long off, int flags)
 {
 	rw->op = op;
 	rw->fd = (int)fd;
@@ -31,8 +31,8 @@ void sl_rw_init_one(struct sl_rw *rw, int op, long fd, long buf,
 	rw->acc = 0;
 }
 
-void sl_rw_init_vec(struct sl_rw *rw, int op, long fd, long iov,
-			long cnt, long off, int flags)
+void sl_rw_init_vec(struct sl_rw *rw, int op, long fd, long iov, long cnt,
+		    long off, int flags)
 {
 	sl_rw_init_one(rw, op, fd, 0, 0, off, flags);
 	rw->iov = (const struct iovec *)iov;
@@ -96,10 +96,12 @@ void sl_rw_from_call(int nr, const long *a, struct sl_rw *rw)
 		sl_rw_init_vec(rw, SL_RW_WRITE, a[0], a[1], a[2], a[3], 0);
 		break;
 	case SYS_preadv2:
-		sl_rw_init_vec(rw, SL_RW_READ, a[0], a[1], a[2], a[3], (int)a[5]);
+		sl_rw_init_vec(rw, SL_RW_READ, a[0], a[1], a[2], a[3],
+			       (int)a[5]);
 		break;
 	case SYS_pwritev2:
-		sl_rw_init_vec(rw, SL_RW_WRITE, a[0], a[1], a[2], a[3], (int)a[5]);
+		sl_rw_init_vec(rw, SL_RW_WRITE, a[0], a[1], a[2], a[3],
+			       (int)a[5]);
 		break;
 	default:
 		rw->op = SL_RW_NONE;
@@ -202,7 +204,8 @@ int sl_rw_attempt(struct sl_rw *rw, long *ret)
 		 * native read waits for the disk (grep opens files so).
 		 */
 		if (r == -EAGAIN) {
-			if (sl_fd_nonblocking(rw->fd) && !sl_fd_is_file(rw->fd)) {
+			if (sl_fd_nonblocking(rw->fd) &&
+			    !sl_fd_is_file(rw->fd)) {
 				*ret = rw->acc ? rw->acc : r;
 				return SL_TRY_DONE;
 			}

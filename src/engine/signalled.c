@@ -113,11 +113,11 @@ static bool zero_timeout(int i, const long *a)
 	case T_MS:
 		return (int)p == 0;
 	case T_TS:
-		return p && sl_peek((void *)p, &ts, sizeof(ts)) &&
-		       !ts.tv_sec && !ts.tv_nsec;
+		return p && sl_peek((void *)p, &ts, sizeof(ts)) && !ts.tv_sec &&
+		       !ts.tv_nsec;
 	case T_TV:
-		return p && sl_peek((void *)p, &tv, sizeof(tv)) &&
-		       !tv.tv_sec && !tv.tv_usec;
+		return p && sl_peek((void *)p, &tv, sizeof(tv)) && !tv.tv_sec &&
+		       !tv.tv_usec;
 	case T_CLOCK:
 		if (!sl_peek((void *)p, &ts, sizeof(ts)))
 			return false;
@@ -150,7 +150,8 @@ static bool cannot_wait(int nr, const struct sl_sysent *e, const long *a)
 	default:
 		break;
 	}
-	if (e->nb == SL_NB_MSG && (a[e->flagarg] & (MSG_DONTWAIT | MSG_ERRQUEUE)))
+	if (e->nb == SL_NB_MSG &&
+	    (a[e->flagarg] & (MSG_DONTWAIT | MSG_ERRQUEUE)))
 		return true;
 	switch (e->nb) {
 	case SL_NB_READ:
@@ -165,8 +166,7 @@ static bool cannot_wait(int nr, const struct sl_sysent *e, const long *a)
 	}
 }
 
-static enum wait_kind kind_of(int nr, const struct sl_sysent *e,
-			      const long *a)
+static enum wait_kind kind_of(int nr, const struct sl_sysent *e, const long *a)
 {
 	int i, op;
 
@@ -188,7 +188,7 @@ static enum wait_kind kind_of(int nr, const struct sl_sysent *e,
 		return W_ENDS;
 	case SL_NB_FCNTL:
 		return a[1] == F_SETLKW || a[1] == F_OFD_SETLKW ? W_ENDS
-								 : W_NONE;
+								: W_NONE;
 	case SL_NB_BLOCKS:
 		i = blocks_at(nr);
 		if (i < 0 || zero_timeout(i, a))

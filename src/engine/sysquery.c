@@ -13,7 +13,6 @@
 
 #include "systab.h"
 
-
 SYSLET_API int syslet_syscall_class(int nr)
 {
 	if (nr < 0 || nr >= SL_SYSTAB_MAX)
@@ -54,9 +53,10 @@ SYSLET_API int syslet_syscall_max(void)
 bool sl_pure_wait(int nr)
 {
 	static const short waits[] = {
-		SYS_poll,	SYS_ppoll,	    SYS_select,	      SYS_pselect6,
-		SYS_epoll_wait, SYS_epoll_pwait,    SYS_epoll_pwait2, SYS_nanosleep,
-		SYS_clock_nanosleep, SYS_pause,	    SYS_wait4,	      SYS_waitid,
+		SYS_poll,	  SYS_ppoll,	  SYS_select,
+		SYS_pselect6,	  SYS_epoll_wait, SYS_epoll_pwait,
+		SYS_epoll_pwait2, SYS_nanosleep,  SYS_clock_nanosleep,
+		SYS_pause,	  SYS_wait4,	  SYS_waitid,
 	};
 	unsigned int i;
 

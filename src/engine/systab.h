@@ -82,11 +82,11 @@ enum sl_nb {
 };
 
 struct sl_sysent {
-	const char *name;  /* NULL: number not assigned */
-	uint8_t cls;	   /* SYSLET_CLASS_* */
-	uint8_t nb;	   /* enum sl_nb */
-	uint8_t nargs;	   /* arguments the call takes, 0..6 */
-	uint8_t flagarg;   /* SL_NB_MSG: index of the flags argument */
+	const char *name; /* NULL: number not assigned */
+	uint8_t cls;	  /* SYSLET_CLASS_* */
+	uint8_t nb;	  /* enum sl_nb */
+	uint8_t nargs;	  /* arguments the call takes, 0..6 */
+	uint8_t flagarg;  /* SL_NB_MSG: index of the flags argument */
 };
 
 /* One past the highest number in the table. */

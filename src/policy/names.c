@@ -30,10 +30,10 @@ static const struct {
 	const char *fn;
 	int nr;
 } libc[] = {
-#define X(ret, name, proto, args, nr, raw, restart, cp) {#name, nr},
+#define X(ret, name, proto, args, nr, raw, restart, cp) { #name, nr },
 #include "calls.def"
 #undef X
-#define H(name, nr) {#name, nr},
+#define H(name, nr) { #name, nr },
 #include "calls.def"
 #undef H
 };
@@ -53,8 +53,9 @@ static const struct {
 	const char *name;
 	int route;
 } routes[] = {
-	{"inline", SP_NATIVE}, {"nowait", SP_NOWAIT}, {"helper", SP_HELPER},
-	{"trap", SP_TRAP},     {"native", SP_NATIVE},
+	{ "inline", SP_NATIVE }, { "nowait", SP_NOWAIT },
+	{ "helper", SP_HELPER }, { "trap", SP_TRAP },
+	{ "native", SP_NATIVE },
 };
 
 const char *sp_route_keyword(int route)

@@ -25,24 +25,24 @@ static const struct {
 	size_t param;	 /* offset of a uint32_t in struct syslet_params */
 	const char *why; /* what a bad value is told */
 } sets[SP_NSETTINGS] = {
-	[SP_HELPERS_MIN] = {"helpers.min", SP_UINT, 0, 4096, 0,
-			    PARAM(min_helpers), "an integer from 0 to 4096"},
-	[SP_HELPERS_MAX] = {"helpers.max", SP_UINT, 1, 4096, 64,
-			    PARAM(max_helpers), "an integer from 1 to 4096"},
-	[SP_HELPERS_IDLE_MS] = {"helpers.idle_ms", SP_UINT, 1, 86400000, 2000,
-				PARAM(idle_timeout_ms),
-				"milliseconds from 1 to 86400000"},
-	[SP_HELPERS_SPIN_US] = {"helpers.spin_us", SP_UINT, 0, 100000, 50,
-				PARAM(spin_us),
-				"microseconds from 0 to 100000"},
+	[SP_HELPERS_MIN] = { "helpers.min", SP_UINT, 0, 4096, 0,
+			     PARAM(min_helpers), "an integer from 0 to 4096" },
+	[SP_HELPERS_MAX] = { "helpers.max", SP_UINT, 1, 4096, 64,
+			     PARAM(max_helpers), "an integer from 1 to 4096" },
+	[SP_HELPERS_IDLE_MS] = { "helpers.idle_ms", SP_UINT, 1, 86400000, 2000,
+				 PARAM(idle_timeout_ms),
+				 "milliseconds from 1 to 86400000" },
+	[SP_HELPERS_SPIN_US] = { "helpers.spin_us", SP_UINT, 0, 100000, 50,
+				 PARAM(spin_us),
+				 "microseconds from 0 to 100000" },
 	/* Off sets SYSLET_CTX_NO_PIN (sp_policy_params()). */
-	[SP_HELPERS_PIN] = {"helpers.pin", SP_BOOL, 0, 1, 1, NO_PARAM,
-			    "on or off"},
-	[SP_QUEUE_DEPTH] = {"queue.depth", SP_UINT, 1, 65536, 256,
-			    PARAM(queue_depth), "an integer from 1 to 65536"},
-	[SP_BACKSTOP] = {"backstop", SP_BOOL, 0, 1, 0, NO_PARAM, "on or off"},
-	[SP_BLOCK_US] = {"report.block_us", SP_UINT, 0, 60000000, 1000,
-			 NO_PARAM, "microseconds from 0 to 60000000"},
+	[SP_HELPERS_PIN] = { "helpers.pin", SP_BOOL, 0, 1, 1, NO_PARAM,
+			     "on or off" },
+	[SP_QUEUE_DEPTH] = { "queue.depth", SP_UINT, 1, 65536, 256,
+			     PARAM(queue_depth), "an integer from 1 to 65536" },
+	[SP_BACKSTOP] = { "backstop", SP_BOOL, 0, 1, 0, NO_PARAM, "on or off" },
+	[SP_BLOCK_US] = { "report.block_us", SP_UINT, 0, 60000000, 1000,
+			  NO_PARAM, "microseconds from 0 to 60000000" },
 };
 
 const char *sp_setting_name(int s)

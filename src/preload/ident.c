@@ -36,23 +36,23 @@ static long after(long nr, long ret, long a0, long a1)
 
 #define REAL(name) SHIM_REAL(real_##name, #name)
 
-#define ID1(name, nr, T)                                                   \
-	static int (*real_##name)(T);                                      \
-	SHIM_EXPORT int name(T a)                                          \
-	{                                                                  \
-		return (int)after(nr, REAL(name)(a), 0, 0);                \
+#define ID1(name, nr, T)                                                       \
+	static int (*real_##name)(T);                                          \
+	SHIM_EXPORT int name(T a)                                              \
+	{                                                                      \
+		return (int)after(nr, REAL(name)(a), 0, 0);                    \
 	}
-#define ID2(name, nr, T)                                                   \
-	static int (*real_##name)(T, T);                                   \
-	SHIM_EXPORT int name(T a, T b)                                     \
-	{                                                                  \
-		return (int)after(nr, REAL(name)(a, b), 0, 0);             \
+#define ID2(name, nr, T)                                                       \
+	static int (*real_##name)(T, T);                                       \
+	SHIM_EXPORT int name(T a, T b)                                         \
+	{                                                                      \
+		return (int)after(nr, REAL(name)(a, b), 0, 0);                 \
 	}
-#define ID3(name, nr, T)                                                   \
-	static int (*real_##name)(T, T, T);                                \
-	SHIM_EXPORT int name(T a, T b, T c)                                \
-	{                                                                  \
-		return (int)after(nr, REAL(name)(a, b, c), 0, 0);          \
+#define ID3(name, nr, T)                                                       \
+	static int (*real_##name)(T, T, T);                                    \
+	SHIM_EXPORT int name(T a, T b, T c)                                    \
+	{                                                                      \
+		return (int)after(nr, REAL(name)(a, b, c), 0, 0);              \
 	}
 
 ID1(setuid, SYS_setuid, uid_t)
@@ -139,8 +139,9 @@ SHIM_EXPORT int prctl(int option, ...)
 	for (i = 0; i < 4; i++)
 		a[i] = va_arg(ap, unsigned long);
 	va_end(ap);
-	return (int)after(SYS_prctl, REAL(prctl)(option, a[0], a[1], a[2], a[3]),
-			  option, (long)a[0]);
+	return (int)after(SYS_prctl,
+			  REAL(prctl)(option, a[0], a[1], a[2], a[3]), option,
+			  (long)a[0]);
 }
 
 /*

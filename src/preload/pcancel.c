@@ -73,7 +73,7 @@ static pid_t tid_of(pthread_t th)
 
 	if (pthread_getcpuclockid(th, &c) || (c & 7) != 6)
 		return 0;
-	return (pid_t)~(c >> 3);
+	return (pid_t) ~(c >> 3);
 }
 
 SHIM_EXPORT int pthread_cancel(pthread_t th)

@@ -46,7 +46,7 @@ static void note_error(void *arg, const char *file, unsigned int line,
 
 static void load_file(const char *path)
 {
-	struct first_error fe = {0};
+	struct first_error fe = { 0 };
 	struct sp_policy file;
 	const char *fallback = sl_warn_fallback;
 	char what[160]; /* sl_warn_once() has 200 for the whole line */

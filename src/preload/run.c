@@ -41,11 +41,13 @@ struct syslet_ctx *shim_get_ctx(void)
 			long v = strtol(sig, &end, 10);
 
 			/* Not a number: say so, rather than use signal 0. */
-			p.cancel_signal = *end || v <= 0 || v > 64 ? -1 : (int)v;
+			p.cancel_signal =
+				*end || v <= 0 || v > 64 ? -1 : (int)v;
 		}
 		if (p.cancel_signal < 0) {
 			ctx_failed = true;
-			shim_warn("SYSLET_CANCEL_SIGNAL is not a signal number");
+			shim_warn(
+				"SYSLET_CANCEL_SIGNAL is not a signal number");
 		} else if (sl_ctx_create(&p, false, &ctx)) {
 			ctx_failed = true;
 			shim_warn("cannot create the helper pool");

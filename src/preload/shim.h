@@ -29,7 +29,7 @@ struct shim_sym {
 };
 
 /* init.c */
-extern bool shim_on;	   /* routing enabled in this process */
+extern bool shim_on; /* routing enabled in this process */
 void shim_resolve(const struct shim_sym *syms, size_t n);
 void *shim_dlsym(const char *name);
 void shim_warn(const char *what);
@@ -89,10 +89,10 @@ struct syslet_ctx *shim_get_ctx(void);
 
 /* pcancel.c */
 struct shim_thread {
-	volatile int interrupt;	    /* pthread_cancel() asked */
+	volatile int interrupt;	     /* pthread_cancel() asked */
 	struct sl_req *volatile req; /* the call it is waiting for */
 	struct shim_thread *next;
-	unsigned long self;	    /* pthread_self() */
+	unsigned long self; /* pthread_self() */
 	bool registered;
 };
 struct shim_thread *shim_thread_self(void);

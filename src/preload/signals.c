@@ -38,8 +38,7 @@ typedef void (*info_fn)(int, siginfo_t *, void *);
 /* glibc declares it only for old X/Open. */
 sighandler_t bsd_signal(int, sighandler_t);
 
-static int (*real_sigaction)(int, const struct sigaction *,
-			     struct sigaction *);
+static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
 static sighandler_t (*real_signal)(int, sighandler_t);
 static sighandler_t (*real_bsd_signal)(int, sighandler_t);
 static sighandler_t (*real_ssignal)(int, sighandler_t);
@@ -118,24 +117,24 @@ static void tramp_info(int sig, siginfo_t *si, void *uc)
  * The forced pairs.  The kernel passes the context to every handler on
  * x86-64, SA_SIGINFO or not.
  */
-#define FORCED_TRAMPOLINES(name, t)                                        \
-	static void tramp_plain_##name(int sig, siginfo_t *si, void *uc)   \
-	{                                                                  \
-		plain_fn h =                                               \
-			__atomic_load_n(&plain_tab[sig], __ATOMIC_ACQUIRE); \
-                                                                           \
-		(void)si;                                                  \
-		before_handler(sig, uc, t);                                \
-		if (h)                                                     \
-			h(sig);                                            \
-	}                                                                  \
-	static void tramp_info_##name(int sig, siginfo_t *si, void *uc)    \
-	{                                                                  \
+#define FORCED_TRAMPOLINES(name, t)                                            \
+	static void tramp_plain_##name(int sig, siginfo_t *si, void *uc)       \
+	{                                                                      \
+		plain_fn h =                                                   \
+			__atomic_load_n(&plain_tab[sig], __ATOMIC_ACQUIRE);    \
+                                                                               \
+		(void)si;                                                      \
+		before_handler(sig, uc, t);                                    \
+		if (h)                                                         \
+			h(sig);                                                \
+	}                                                                      \
+	static void tramp_info_##name(int sig, siginfo_t *si, void *uc)        \
+	{                                                                      \
 		info_fn h = __atomic_load_n(&info_tab[sig], __ATOMIC_ACQUIRE); \
-                                                                           \
-		before_handler(sig, uc, t);                                \
-		if (h)                                                     \
-			h(sig, si, uc);                                    \
+                                                                               \
+		before_handler(sig, uc, t);                                    \
+		if (h)                                                         \
+			h(sig, si, uc);                                        \
 	}
 FORCED_TRAMPOLINES(restart, T_RESTART)
 FORCED_TRAMPOLINES(norestart, T_NORESTART)
@@ -155,8 +154,9 @@ static int tramp_of(const struct sigaction *sa)
 	int i;
 
 	for (i = 0; i < T_COUNT; i++)
-		if ((sa->sa_flags & SA_SIGINFO) ? sa->sa_sigaction == tramps[i].info
-						: sa->sa_handler == tramps[i].plain)
+		if ((sa->sa_flags & SA_SIGINFO)
+			    ? sa->sa_sigaction == tramps[i].info
+			    : sa->sa_handler == tramps[i].plain)
 			return i;
 	return -1;
 }
@@ -166,7 +166,8 @@ static bool is_tramp(plain_fn h)
 	int i;
 
 	for (i = 0; i < T_COUNT; i++)
-		if (h == tramps[i].plain || FN_CAST(info_fn, h) == tramps[i].info)
+		if (h == tramps[i].plain ||
+		    FN_CAST(info_fn, h) == tramps[i].info)
 			return true;
 	return false;
 }
@@ -227,7 +228,8 @@ static void unwrap(struct sigaction *sa, const struct tab_entry *was)
 {
 	int t = tramp_of(sa);
 
-	if (t < 0 || !((sa->sa_flags & SA_SIGINFO) ? !!was->info : !!was->plain))
+	if (t < 0 ||
+	    !((sa->sa_flags & SA_SIGINFO) ? !!was->info : !!was->plain))
 		return;
 	if (sa->sa_flags & SA_SIGINFO)
 		sa->sa_sigaction = was->info;
@@ -360,10 +362,10 @@ static sighandler_t do_signal(sighandler_t (**realp)(int, sighandler_t),
 	return unwrap_handler(r, &was);
 }
 
-#define SIGNAL(name, flags)                                                \
-	SHIM_EXPORT sighandler_t name(int sig, sighandler_t h)             \
-	{                                                                  \
-		return do_signal(&real_##name, #name, sig, h, flags);      \
+#define SIGNAL(name, flags)                                                    \
+	SHIM_EXPORT sighandler_t name(int sig, sighandler_t h)                 \
+	{                                                                      \
+		return do_signal(&real_##name, #name, sig, h, flags);          \
 	}
 
 /* glibc's signal() has BSD semantics; sysv_signal() is one-shot. */
@@ -380,7 +382,8 @@ SIGNAL(__sysv_signal, SA_RESETHAND | SA_NODEFER)
  */
 SHIM_EXPORT sighandler_t sigset(int sig, sighandler_t h)
 {
-	sighandler_t (*real)(int, sighandler_t) = SHIM_REAL(real_sigset, "sigset");
+	sighandler_t (*real)(int, sighandler_t) =
+		SHIM_REAL(real_sigset, "sigset");
 	struct sigaction sa = { .sa_handler = h }, old;
 	sigset_t one, mask;
 	int how = h == SIG_HOLD ? SIG_BLOCK : SIG_UNBLOCK;

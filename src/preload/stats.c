@@ -26,12 +26,12 @@ static __thread unsigned int my_gen;
 
 /* The calls whose positive result is a byte count. */
 static const bool moves_bytes[SR_NR_MAX] = {
-	[SYS_read] = 1,	     [SYS_write] = 1,	   [SYS_pread64] = 1,
-	[SYS_pwrite64] = 1,  [SYS_readv] = 1,	   [SYS_writev] = 1,
-	[SYS_preadv] = 1,    [SYS_pwritev] = 1,	   [SYS_preadv2] = 1,
-	[SYS_pwritev2] = 1,  [SYS_sendfile] = 1,   [SYS_copy_file_range] = 1,
-	[SYS_splice] = 1,    [SYS_tee] = 1,	   [SYS_recvfrom] = 1,
-	[SYS_sendto] = 1,    [SYS_recvmsg] = 1,	   [SYS_sendmsg] = 1,
+	[SYS_read] = 1,	    [SYS_write] = 1,	[SYS_pread64] = 1,
+	[SYS_pwrite64] = 1, [SYS_readv] = 1,	[SYS_writev] = 1,
+	[SYS_preadv] = 1,   [SYS_pwritev] = 1,	[SYS_preadv2] = 1,
+	[SYS_pwritev2] = 1, [SYS_sendfile] = 1, [SYS_copy_file_range] = 1,
+	[SYS_splice] = 1,   [SYS_tee] = 1,	[SYS_recvfrom] = 1,
+	[SYS_sendto] = 1,   [SYS_recvmsg] = 1,	[SYS_sendmsg] = 1,
 };
 
 uint64_t shim_stats_now(void)
@@ -99,9 +99,8 @@ long shim_stats_run(int nr, long *args, bool restart)
 	/* A native answer is counted by the wrapper, around the C library's
 	 * own call (SHIM_CALL_NATIVE). */
 	if (r != SHIM_NATIVE)
-		shim_stats_count(nr,
-				 outcome == SL_CALL_HELPER ? SR_HELPER
-							   : SR_INLINE,
-				 t0, r);
+		shim_stats_count(
+			nr, outcome == SL_CALL_HELPER ? SR_HELPER : SR_INLINE,
+			t0, r);
 	return r;
 }

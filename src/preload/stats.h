@@ -25,17 +25,17 @@ long shim_stats_run(int nr, long *args, bool restart);
 
 /* The C library's own call @call for system call @nr, counted as native
  * when statistics are on. */
-#define SHIM_CALL_NATIVE(nr, call)                                         \
-	({                                                                 \
-		__typeof__(call) r__;                                      \
-		if (__builtin_expect(shim_stats_on, 0)) {                  \
-			uint64_t t__ = shim_stats_now();                   \
-			r__ = (call);                                      \
-			shim_stats_count((nr), SR_NATIVE, t__, (long)r__); \
-		} else {                                                   \
-			r__ = (call);                                      \
-		}                                                          \
-		r__;                                                       \
+#define SHIM_CALL_NATIVE(nr, call)                                             \
+	({                                                                     \
+		__typeof__(call) r__;                                          \
+		if (__builtin_expect(shim_stats_on, 0)) {                      \
+			uint64_t t__ = shim_stats_now();                       \
+			r__ = (call);                                          \
+			shim_stats_count((nr), SR_NATIVE, t__, (long)r__);     \
+		} else {                                                       \
+			r__ = (call);                                          \
+		}                                                              \
+		r__;                                                           \
 	})
 
 #endif

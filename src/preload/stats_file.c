@@ -74,7 +74,8 @@ static void proc_stat(struct sr_header *h)
 		return;
 	n = close - open - 1;
 	memcpy(h->comm, open + 1,
-	       (size_t)(n < (long)sizeof(h->comm) ? n : (long)sizeof(h->comm) - 1));
+	       (size_t)(n < (long)sizeof(h->comm) ? n
+						  : (long)sizeof(h->comm) - 1));
 	/* ") S ppid ...": field 3 follows the space after ')'. */
 	for (p = close + 1, field = 2; *p && field < 22; p++)
 		if (*p == ' ')

@@ -45,43 +45,60 @@ int __poll_chk(struct pollfd *, nfds_t, int, size_t);
 int __ppoll_chk(struct pollfd *, nfds_t, const struct timespec *,
 		const sigset_t *, size_t);
 
-#define A1(a) { (long)(a), 0, 0, 0, 0, 0 }
-#define A2(a, b) { (long)(a), (long)(b), 0, 0, 0, 0 }
-#define A3(a, b, c) { (long)(a), (long)(b), (long)(c), 0, 0, 0 }
-#define A4(a, b, c, d) { (long)(a), (long)(b), (long)(c), (long)(d), 0, 0 }
-#define A5(a, b, c, d, e)                                                  \
-	{ (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0 }
-#define A6(a, b, c, d, e, f)                                               \
-	{ (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f) }
+#define A1(a)                                                                  \
+	{                                                                      \
+		(long)(a), 0, 0, 0, 0, 0                                       \
+	}
+#define A2(a, b)                                                               \
+	{                                                                      \
+		(long)(a), (long)(b), 0, 0, 0, 0                               \
+	}
+#define A3(a, b, c)                                                            \
+	{                                                                      \
+		(long)(a), (long)(b), (long)(c), 0, 0, 0                       \
+	}
+#define A4(a, b, c, d)                                                         \
+	{                                                                      \
+		(long)(a), (long)(b), (long)(c), (long)(d), 0, 0               \
+	}
+#define A5(a, b, c, d, e)                                                      \
+	{                                                                      \
+		(long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0       \
+	}
+#define A6(a, b, c, d, e, f)                                                   \
+	{                                                                      \
+		(long)(a), (long)(b), (long)(c), (long)(d), (long)(e),         \
+			(long)(f)                                              \
+	}
 /* The high half of a 64-bit offset, as glibc passes it to preadv & co. */
 #define LO_HI(o) ((long)((uint64_t)(o) >> 32))
 
 /* Pointers to the C library's own functions, found at load time. */
-#define X(ret, name, proto, args, nr, raw, restart, cp)                    \
+#define X(ret, name, proto, args, nr, raw, restart, cp)                        \
 	static ret(*real_##name) proto;
 #include "../policy/calls.def"
 #undef X
 
-#define X(ret, name, proto, args, nr, raw, restart, cp)                    \
+#define X(ret, name, proto, args, nr, raw, restart, cp)                        \
 	{ #name, (void **)&real_##name },
 static const struct shim_sym gen_syms[] = {
 #include "../policy/calls.def"
 };
 #undef X
 
-#define X(ret, name, proto, args, nr, raw, restart, cp)                    \
-	SHIM_EXPORT ret name proto                                         \
-	{                                                                  \
-		long a_[6] = raw;                                          \
-		long r_;                                                   \
-                                                                           \
-		if (cp)                                                    \
-			shim_testcancel();                                 \
-		r_ = shim_run(nr, a_, restart);                            \
-		if (r_ == SHIM_NATIVE)                                     \
-			return SHIM_CALL_NATIVE(nr, SHIM_REAL(real_##name, \
-							      #name) args); \
-		return (ret)shim_ret(r_);                                  \
+#define X(ret, name, proto, args, nr, raw, restart, cp)                        \
+	SHIM_EXPORT ret name proto                                             \
+	{                                                                      \
+		long a_[6] = raw;                                              \
+		long r_;                                                       \
+                                                                               \
+		if (cp)                                                        \
+			shim_testcancel();                                     \
+		r_ = shim_run(nr, a_, restart);                                \
+		if (r_ == SHIM_NATIVE)                                         \
+			return SHIM_CALL_NATIVE(                               \
+				nr, SHIM_REAL(real_##name, #name) args);       \
+		return (ret)shim_ret(r_);                                      \
 	}
 #include "../policy/calls.def"
 #undef X
@@ -100,7 +117,7 @@ static int (*real___openat64_2)(int, const char *, int);
 static int (*real_creat)(const char *, mode_t);
 static int (*real_creat64)(const char *, mode_t);
 
-#define WANTS_MODE(fl) (((fl) & O_CREAT) || ((fl) & O_TMPFILE) == O_TMPFILE)
+#define WANTS_MODE(fl) (((fl)&O_CREAT) || ((fl)&O_TMPFILE) == O_TMPFILE)
 
 static int open_common(int dfd, const char *path, int flags, mode_t mode,
 		       bool *native)
@@ -114,27 +131,26 @@ static int open_common(int dfd, const char *path, int flags, mode_t mode,
 	return *native ? 0 : (int)shim_ret(r);
 }
 
-#define OPEN_VARIADIC(name, dfd_param, dfd, call_real)                     \
-	SHIM_EXPORT int name(dfd_param const char *path, int flags, ...)   \
-	{                                                                  \
-		mode_t mode = 0;                                           \
-		bool native;                                               \
-		int r;                                                     \
-                                                                           \
-		if (WANTS_MODE(flags)) {                                   \
-			va_list ap;                                        \
-			va_start(ap, flags);                               \
-			mode = va_arg(ap, mode_t);                         \
-			va_end(ap);                                        \
-		}                                                          \
-		r = open_common(dfd, path, flags, mode, &native);          \
-		if (native)                                                \
-			return SHIM_CALL_NATIVE(SYS_openat, (int)call_real); \
-		return r;                                                  \
+#define OPEN_VARIADIC(name, dfd_param, dfd, call_real)                         \
+	SHIM_EXPORT int name(dfd_param const char *path, int flags, ...)       \
+	{                                                                      \
+		mode_t mode = 0;                                               \
+		bool native;                                                   \
+		int r;                                                         \
+                                                                               \
+		if (WANTS_MODE(flags)) {                                       \
+			va_list ap;                                            \
+			va_start(ap, flags);                                   \
+			mode = va_arg(ap, mode_t);                             \
+			va_end(ap);                                            \
+		}                                                              \
+		r = open_common(dfd, path, flags, mode, &native);              \
+		if (native)                                                    \
+			return SHIM_CALL_NATIVE(SYS_openat, (int)call_real);   \
+		return r;                                                      \
 	}
 
-OPEN_VARIADIC(open, , AT_FDCWD,
-	      SHIM_REAL(real_open, "open")(path, flags, mode))
+OPEN_VARIADIC(open, , AT_FDCWD, SHIM_REAL(real_open, "open")(path, flags, mode))
 OPEN_VARIADIC(open64, , AT_FDCWD,
 	      SHIM_REAL(real_open64, "open64")(path, flags, mode))
 OPEN_VARIADIC(openat, int dfd COMMA, dfd,
@@ -143,19 +159,20 @@ OPEN_VARIADIC(openat64, int dfd COMMA, dfd,
 	      SHIM_REAL(real_openat64, "openat64")(dfd, path, flags, mode))
 
 /* The fortified forms abort when O_CREAT comes without a mode: let them. */
-#define OPEN_2(name, dfd_param, dfd, real_args)                            \
-	SHIM_EXPORT int name(dfd_param const char *path, int flags)        \
-	{                                                                  \
-		bool native;                                               \
-		int r;                                                     \
-                                                                           \
-		if (WANTS_MODE(flags))                                     \
-			return SHIM_REAL(real_##name, #name) real_args;    \
-		r = open_common(dfd, path, flags, 0, &native);             \
-		if (native)                                                \
-			return SHIM_CALL_NATIVE(SYS_openat,                \
-				SHIM_REAL(real_##name, #name) real_args);  \
-		return r;                                                  \
+#define OPEN_2(name, dfd_param, dfd, real_args)                                \
+	SHIM_EXPORT int name(dfd_param const char *path, int flags)            \
+	{                                                                      \
+		bool native;                                                   \
+		int r;                                                         \
+                                                                               \
+		if (WANTS_MODE(flags))                                         \
+			return SHIM_REAL(real_##name, #name) real_args;        \
+		r = open_common(dfd, path, flags, 0, &native);                 \
+		if (native)                                                    \
+			return SHIM_CALL_NATIVE(SYS_openat,                    \
+						SHIM_REAL(real_##name, #name)  \
+							real_args);            \
+		return r;                                                      \
 	}
 
 OPEN_2(__open_2, , AT_FDCWD, (path, flags))
@@ -163,17 +180,18 @@ OPEN_2(__open64_2, , AT_FDCWD, (path, flags))
 OPEN_2(__openat_2, int dfd COMMA, dfd, (dfd, path, flags))
 OPEN_2(__openat64_2, int dfd COMMA, dfd, (dfd, path, flags))
 
-#define CREAT(name)                                                        \
-	SHIM_EXPORT int name(const char *path, mode_t mode)                \
-	{                                                                  \
-		bool native;                                               \
-		int r = open_common(AT_FDCWD, path,                        \
-				    O_CREAT | O_WRONLY | O_TRUNC, mode,    \
-				    &native);                              \
-		if (native)                                                \
-			return SHIM_CALL_NATIVE(SYS_openat,                \
-				SHIM_REAL(real_##name, #name)(path, mode)); \
-		return r;                                                  \
+#define CREAT(name)                                                            \
+	SHIM_EXPORT int name(const char *path, mode_t mode)                    \
+	{                                                                      \
+		bool native;                                                   \
+		int r = open_common(AT_FDCWD, path,                            \
+				    O_CREAT | O_WRONLY | O_TRUNC, mode,        \
+				    &native);                                  \
+		if (native)                                                    \
+			return SHIM_CALL_NATIVE(                               \
+				SYS_openat,                                    \
+				SHIM_REAL(real_##name, #name)(path, mode));    \
+		return r;                                                      \
 	}
 CREAT(creat)
 CREAT(creat64)
@@ -184,24 +202,25 @@ CREAT(creat64)
 static int (*real_fcntl)(int, int, ...);
 static int (*real_fcntl64)(int, int, ...);
 
-#define FCNTL(name)                                                        \
-	SHIM_EXPORT int name(int fd, int cmd, ...)                         \
-	{                                                                  \
-		va_list ap;                                                \
-		long arg, a[6] = { fd, cmd, 0, 0, 0, 0 }, r;               \
-                                                                           \
-		va_start(ap, cmd);                                         \
-		arg = va_arg(ap, long);                                    \
-		va_end(ap);                                                \
-		if (cmd != F_SETLKW && cmd != F_OFD_SETLKW)                \
-			return SHIM_REAL(real_##name, #name)(fd, cmd, arg); \
-		shim_testcancel();                                         \
-		a[2] = arg;                                                \
-		r = shim_run(SYS_fcntl, a, true);                          \
-		if (r == SHIM_NATIVE)                                      \
-			return SHIM_CALL_NATIVE(SYS_fcntl,                 \
-				SHIM_REAL(real_##name, #name)(fd, cmd, arg)); \
-		return (int)shim_ret(r);                                   \
+#define FCNTL(name)                                                            \
+	SHIM_EXPORT int name(int fd, int cmd, ...)                             \
+	{                                                                      \
+		va_list ap;                                                    \
+		long arg, a[6] = { fd, cmd, 0, 0, 0, 0 }, r;                   \
+                                                                               \
+		va_start(ap, cmd);                                             \
+		arg = va_arg(ap, long);                                        \
+		va_end(ap);                                                    \
+		if (cmd != F_SETLKW && cmd != F_OFD_SETLKW)                    \
+			return SHIM_REAL(real_##name, #name)(fd, cmd, arg);    \
+		shim_testcancel();                                             \
+		a[2] = arg;                                                    \
+		r = shim_run(SYS_fcntl, a, true);                              \
+		if (r == SHIM_NATIVE)                                          \
+			return SHIM_CALL_NATIVE(                               \
+				SYS_fcntl,                                     \
+				SHIM_REAL(real_##name, #name)(fd, cmd, arg));  \
+		return (int)shim_ret(r);                                       \
 	}
 FCNTL(fcntl)
 FCNTL(fcntl64)
@@ -216,9 +235,8 @@ static ssize_t (*real___recv_chk)(int, void *, size_t, size_t, int);
 static ssize_t (*real___recvfrom_chk)(int, void *, size_t, size_t, int,
 				      struct sockaddr *, socklen_t *);
 static int (*real___poll_chk)(struct pollfd *, nfds_t, int, size_t);
-static int (*real___ppoll_chk)(struct pollfd *, nfds_t,
-			       const struct timespec *, const sigset_t *,
-			       size_t);
+static int (*real___ppoll_chk)(struct pollfd *, nfds_t, const struct timespec *,
+			       const sigset_t *, size_t);
 
 SHIM_EXPORT ssize_t __read_chk(int fd, void *b, size_t n, size_t len)
 {
@@ -227,12 +245,11 @@ SHIM_EXPORT ssize_t __read_chk(int fd, void *b, size_t n, size_t len)
 	return read(fd, b, n);
 }
 
-SHIM_EXPORT ssize_t __pread_chk(int fd, void *b, size_t n, off_t o,
-				size_t len)
+SHIM_EXPORT ssize_t __pread_chk(int fd, void *b, size_t n, off_t o, size_t len)
 {
 	if (n > len)
 		return SHIM_REAL(real___pread_chk, "__pread_chk")(fd, b, n, o,
-								   len);
+								  len);
 	return pread(fd, b, n, o);
 }
 
@@ -240,8 +257,8 @@ SHIM_EXPORT ssize_t __pread64_chk(int fd, void *b, size_t n, off64_t o,
 				  size_t len)
 {
 	if (n > len)
-		return SHIM_REAL(real___pread64_chk,
-				 "__pread64_chk")(fd, b, n, o, len);
+		return SHIM_REAL(real___pread64_chk, "__pread64_chk")(fd, b, n,
+								      o, len);
 	return pread64(fd, b, n, o);
 }
 
@@ -249,12 +266,12 @@ SHIM_EXPORT ssize_t __recv_chk(int fd, void *b, size_t n, size_t len, int f)
 {
 	if (n > len)
 		return SHIM_REAL(real___recv_chk, "__recv_chk")(fd, b, n, len,
-								 f);
+								f);
 	return recv(fd, b, n, f);
 }
 
-SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *b, size_t n, size_t len,
-				   int f, struct sockaddr *a, socklen_t *l)
+SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *b, size_t n, size_t len, int f,
+				   struct sockaddr *a, socklen_t *l)
 {
 	if (n > len)
 		return SHIM_REAL(real___recvfrom_chk,
@@ -297,8 +314,8 @@ SHIM_EXPORT int ppoll(struct pollfd *p, nfds_t n, const struct timespec *t,
 	a[5] = 0;
 	r = shim_run(SYS_ppoll, a, false);
 	if (r == SHIM_NATIVE)
-		return SHIM_CALL_NATIVE(SYS_ppoll, SHIM_REAL(real_ppoll,
-							     "ppoll")(p, n, t, m));
+		return SHIM_CALL_NATIVE(
+			SYS_ppoll, SHIM_REAL(real_ppoll, "ppoll")(p, n, t, m));
 	return (int)shim_ret(r);
 }
 
@@ -308,7 +325,7 @@ SHIM_EXPORT int __ppoll_chk(struct pollfd *p, nfds_t n,
 {
 	if (len / sizeof(*p) < n)
 		return SHIM_REAL(real___ppoll_chk, "__ppoll_chk")(p, n, t, m,
-								   len);
+								  len);
 	return ppoll(p, n, t, m);
 }
 
@@ -336,7 +353,8 @@ SHIM_EXPORT int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e,
 	ret = shim_run(SYS_pselect6, a, false);
 	if (ret == SHIM_NATIVE)
 		return SHIM_CALL_NATIVE(SYS_pselect6,
-			SHIM_REAL(real_pselect, "pselect")(nfds, r, w, e, t, m));
+					SHIM_REAL(real_pselect, "pselect")(
+						nfds, r, w, e, t, m));
 	return (int)shim_ret(ret);
 }
 
@@ -354,7 +372,8 @@ SHIM_EXPORT int clock_nanosleep(clockid_t c, int f, const struct timespec *r,
 	shim_testcancel();
 	ret = shim_run(SYS_clock_nanosleep, a, false);
 	if (ret == SHIM_NATIVE)
-		return SHIM_CALL_NATIVE(SYS_clock_nanosleep,
+		return SHIM_CALL_NATIVE(
+			SYS_clock_nanosleep,
 			SHIM_REAL(real_clock_nanosleep,
 				  "clock_nanosleep")(c, f, r, m));
 	return ret < 0 ? (int)-ret : 0;
@@ -363,17 +382,18 @@ SHIM_EXPORT int clock_nanosleep(clockid_t c, int f, const struct timespec *r,
 /* ------------------------------------------------------------------ */
 /* The stat ABI of binaries built before glibc 2.33.                    */
 
-#define XSTAT(name, type, nr, raw)                                         \
-	static int (*real_##name)(int, ARGS_##name);                       \
-	SHIM_EXPORT int name(int ver, ARGS_##name)                         \
-	{                                                                  \
-		long a_[6] = raw, r_;                                      \
-                                                                           \
-		r_ = shim_run(nr, a_, true);                               \
-		if (r_ == SHIM_NATIVE)                                     \
-			return SHIM_CALL_NATIVE(nr, SHIM_REAL(real_##name, \
-				#name)(ver, CALL_##name));                 \
-		return (int)shim_ret(r_);                                  \
+#define XSTAT(name, type, nr, raw)                                             \
+	static int (*real_##name)(int, ARGS_##name);                           \
+	SHIM_EXPORT int name(int ver, ARGS_##name)                             \
+	{                                                                      \
+		long a_[6] = raw, r_;                                          \
+                                                                               \
+		r_ = shim_run(nr, a_, true);                                   \
+		if (r_ == SHIM_NATIVE)                                         \
+			return SHIM_CALL_NATIVE(nr,                            \
+						SHIM_REAL(real_##name, #name)( \
+							ver, CALL_##name));    \
+		return (int)shim_ret(r_);                                      \
 	}
 
 #define ARGS___xstat const char *p, struct stat *s
@@ -404,8 +424,7 @@ int __fxstatat64(int, int, const char *, struct stat64 *, int);
 
 XSTAT(__xstat, stat, SYS_newfstatat, A4(AT_FDCWD, p, s, 0))
 XSTAT(__xstat64, stat64, SYS_newfstatat, A4(AT_FDCWD, p, s, 0))
-XSTAT(__lxstat, stat, SYS_newfstatat,
-      A4(AT_FDCWD, p, s, AT_SYMLINK_NOFOLLOW))
+XSTAT(__lxstat, stat, SYS_newfstatat, A4(AT_FDCWD, p, s, AT_SYMLINK_NOFOLLOW))
 XSTAT(__lxstat64, stat64, SYS_newfstatat,
       A4(AT_FDCWD, p, s, AT_SYMLINK_NOFOLLOW))
 XSTAT(__fxstat, stat, SYS_fstat, A2(fd, s))

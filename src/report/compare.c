@@ -30,7 +30,8 @@ static int by_change(const void *x, const void *y)
 
 	if (cp != cq)
 		return cp > cq ? -1 : 1;
-	return strcmp(rp_name(p->nr, a, sizeof(a)), rp_name(q->nr, b, sizeof(b)));
+	return strcmp(rp_name(p->nr, a, sizeof(a)),
+		      rp_name(q->nr, b, sizeof(b)));
 }
 
 static void row(FILE *f, const struct sr_entry *a, const struct sr_entry *b,
@@ -80,7 +81,8 @@ int rp_compare(const struct rp_report *a, const struct rp_report *b,
 		"calls B", "w-block A", "w-block B", "seconds A", "seconds B",
 		"B/A", "syscall");
 	for (i = 0; i < n && (!top || i < top); i++)
-		row(f, rows[i].a, rows[i].b, rp_name(rows[i].nr, buf, sizeof(buf)));
+		row(f, rows[i].a, rows[i].b,
+		    rp_name(rows[i].nr, buf, sizeof(buf)));
 	fputs("---------- ---------- ----------- ----------- ----------- "
 	      "----------- -------- ----------------\n",
 	      f);

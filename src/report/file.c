@@ -116,7 +116,8 @@ int rp_load(struct rp_report *r, const char *path, struct json_object **src,
 	for (;;) {
 		if (len == cap) {
 			cap = cap ? 2 * cap : 65536;
-			nb = cap <= 2 * (size_t)RP_MAX_FILE ? realloc(buf, cap) : 0;
+			nb = cap <= 2 * (size_t)RP_MAX_FILE ? realloc(buf, cap)
+							    : 0;
 			if (!nb) {
 				snprintf(why, whylen, "too large");
 				break;

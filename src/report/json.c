@@ -71,8 +71,9 @@ static json_object *proc_json(const struct rp_proc *p)
 	put_u64(o, "start_unix_ns", p->start_real_ns);
 	/* The monotonic clock of the last counted call, on the same scale. */
 	put_u64(o, "last_update_unix_ns",
-		p->start_real_ns +
-			(p->last_ns > p->start_ns ? p->last_ns - p->start_ns : 0));
+		p->start_real_ns + (p->last_ns > p->start_ns
+					    ? p->last_ns - p->start_ns
+					    : 0));
 	json_object_object_add(o, "threads", json_object_new_int64(p->threads));
 	put_u64(o, "block_threshold_ns", p->block_ns);
 	for (nr = 0; nr < SR_NR_MAX; nr++) {
@@ -96,8 +97,8 @@ static json_object *exit_json(int status)
 	json_object *o = json_object_new_object();
 
 	if (WIFEXITED(status))
-		json_object_object_add(o, "code",
-				       json_object_new_int(WEXITSTATUS(status)));
+		json_object_object_add(
+			o, "code", json_object_new_int(WEXITSTATUS(status)));
 	else if (WIFSIGNALED(status))
 		json_object_object_add(o, "signal",
 				       json_object_new_int(WTERMSIG(status)));
@@ -127,9 +128,11 @@ json_object *rp_json_top(const struct rp_report *r)
 
 	json_object_object_add(top, "schema",
 			       json_object_new_string(RP_SCHEMA));
-	json_object_object_add(top, "generator",
-			       json_object_new_string("syslet " PACKAGE_VERSION));
-	json_object_object_add(top, "hist_buckets", json_object_new_int(SR_HIST));
+	json_object_object_add(
+		top, "generator",
+		json_object_new_string("syslet " PACKAGE_VERSION));
+	json_object_object_add(top, "hist_buckets",
+			       json_object_new_int(SR_HIST));
 	put_u64(top, "unreadable_files", r->skipped);
 	for (i = 0; i < r->n; i++)
 		json_object_array_add(procs, proc_json(&r->procs[i]));
@@ -143,8 +146,9 @@ int rp_json_put(json_object *top, int fd)
 	const char *s;
 	int rc;
 
-	s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(
+		top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			     JSON_C_TO_STRING_NOSLASHESCAPE);
 	rc = s ? write_all(fd, s, strlen(s)) : -ENOMEM;
 	if (!rc)
 		rc = write_all(fd, "\n", 1);
@@ -167,8 +171,8 @@ static json_object *observed_json(const uint64_t *counts)
 	return o;
 }
 
-int rp_write_json(const struct rp_report *r, int fd, char **argv,
-		  int status, const uint64_t *observed)
+int rp_write_json(const struct rp_report *r, int fd, char **argv, int status,
+		  const uint64_t *observed)
 {
 	json_object *top = rp_json_top(r);
 	json_object *args = json_object_new_array();

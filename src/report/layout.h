@@ -55,16 +55,16 @@ struct sr_slot {
 struct sr_header {
 	uint64_t magic;
 	uint32_t version;
-	uint32_t header_size; /* sizeof(struct sr_header) */
+	uint32_t header_size;			  /* sizeof(struct sr_header) */
 	uint32_t nr_max, slots, hist, entry_size; /* geometry, checked */
 	int32_t pid, ppid;
-	uint64_t proc_start;  /* /proc/PID/stat starttime: pid + this names
+	uint64_t proc_start;	/* /proc/PID/stat starttime: pid + this names
 				 the process across its exec()s */
-	uint64_t start_ns;    /* CLOCK_MONOTONIC when this file was made */
+	uint64_t start_ns;	/* CLOCK_MONOTONIC when this file was made */
 	uint64_t start_real_ns; /* CLOCK_REALTIME, the same moment */
-	uint64_t block_ns;    /* the would-block threshold in force */
-	uint32_t slots_used;  /* claim counter; may exceed SR_SLOTS */
-	uint32_t seq;	      /* n-th file of this pid in the directory */
+	uint64_t block_ns;	/* the would-block threshold in force */
+	uint32_t slots_used;	/* claim counter; may exceed SR_SLOTS */
+	uint32_t seq;		/* n-th file of this pid in the directory */
 	char comm[16];
 	char argv0[SR_NAME_MAX];
 	uint64_t pad[12];

@@ -37,8 +37,8 @@ static int fail(struct ctx *c, const char *fmt, ...)
 }
 
 static const char *const type_names[] = {
-	[json_type_null] = "null",	 [json_type_boolean] = "a boolean",
-	[json_type_double] = "a number", [json_type_int] = "an integer",
+	[json_type_null] = "null",	  [json_type_boolean] = "a boolean",
+	[json_type_double] = "a number",  [json_type_int] = "an integer",
 	[json_type_object] = "an object", [json_type_array] = "an array",
 	[json_type_string] = "a string",
 };
@@ -163,13 +163,13 @@ static int images(struct ctx *c, struct rp_proc *p, json_object *a,
 		size_t from = n > keep && i == keep - 1 ? n - 1 : i;
 
 		snprintf(p->images[p->nimages++], SR_NAME_MAX, "%s",
-			 json_object_get_string(json_object_array_get_idx(a, from)));
+			 json_object_get_string(
+				 json_object_array_get_idx(a, from)));
 	}
 	return 0;
 }
 
-static int process(struct ctx *c, struct rp_proc *p, json_object *o,
-		   size_t idx)
+static int process(struct ctx *c, struct rp_proc *p, json_object *o, size_t idx)
 {
 	char path[64], ipath[80], cmd[SR_NAME_MAX];
 	uint64_t pid, ppid, threads;
@@ -182,10 +182,13 @@ static int process(struct ctx *c, struct rp_proc *p, json_object *o,
 	    get_uint(c, o, path, "ppid", INT_MAX, &ppid) ||
 	    get_str(c, o, path, "command", cmd, sizeof(cmd)) ||
 	    get_str(c, o, path, "comm", p->comm, sizeof(p->comm)) ||
-	    get_uint(c, o, path, "start_unix_ns", UINT64_MAX, &p->start_real_ns) ||
-	    get_uint(c, o, path, "last_update_unix_ns", UINT64_MAX, &p->last_ns) ||
+	    get_uint(c, o, path, "start_unix_ns", UINT64_MAX,
+		     &p->start_real_ns) ||
+	    get_uint(c, o, path, "last_update_unix_ns", UINT64_MAX,
+		     &p->last_ns) ||
 	    get_uint(c, o, path, "threads", UINT_MAX, &threads) ||
-	    get_uint(c, o, path, "block_threshold_ns", UINT64_MAX, &p->block_ns))
+	    get_uint(c, o, path, "block_threshold_ns", UINT64_MAX,
+		     &p->block_ns))
 		return -1;
 	p->pid = (int)pid;
 	p->ppid = (int)ppid;
@@ -204,18 +207,20 @@ static int process(struct ctx *c, struct rp_proc *p, json_object *o,
 	if (!calls)
 		return -1;
 	snprintf(path, sizeof(path), "processes[%zu].syscalls.", idx);
-	json_object_object_foreach(calls, name, v)
-		if (call_stats(c, p, name, v, path))
-			return -1;
+	json_object_object_foreach(
+		calls, name, v) if (call_stats(c, p, name, v, path)) return -1;
 	return 0;
 }
 
 static int exit_ok(struct ctx *c, json_object *e)
 {
-	json_object_object_foreach(e, k, v)
-		if ((!strcmp(k, "code") || !strcmp(k, "signal")) &&
-		    !json_object_is_type(v, json_type_int))
-			return fail(c, "exit.%s: not an integer", k);
+	json_object_object_foreach(e, k, v) if (
+		(!strcmp(k, "code") || !strcmp(k, "signal")) &&
+		!json_object_is_type(
+			v,
+			json_type_int)) return fail(c,
+						    "exit.%s: not an integer",
+						    k);
 	return 0;
 }
 
@@ -234,8 +239,9 @@ static int top(struct ctx *c, struct rp_report *r, json_object *t,
 		return -1;
 	if (!strncmp(json_object_get_string(s), "syslet-report/", 14) &&
 	    strcmp(json_object_get_string(s), RP_SCHEMA))
-		return fail(c, "schema \"%.40s\": a version this syslet does "
-			       "not read (it reads %s)",
+		return fail(c,
+			    "schema \"%.40s\": a version this syslet does "
+			    "not read (it reads %s)",
 			    json_object_get_string(s), RP_SCHEMA);
 	if (strcmp(json_object_get_string(s), RP_SCHEMA))
 		return fail(c, "not a syslet report (schema \"%.40s\", not %s)",
@@ -266,7 +272,8 @@ static int top(struct ctx *c, struct rp_report *r, json_object *t,
 		if (!r->procs[i].e)
 			return fail(c, "out of memory");
 		r->n++;
-		if (process(c, &r->procs[i], json_object_array_get_idx(procs, i), i))
+		if (process(c, &r->procs[i],
+			    json_object_array_get_idx(procs, i), i))
 			return -1;
 	}
 	r->skipped = skipped;
@@ -324,7 +331,8 @@ int rp_parse(struct rp_report *r, const char *buf, size_t len,
 	if (len > RP_MAX_FILE)
 		return fail(&c, "too large");
 	if (memchr(buf, 0, len)) /* json-c would stop there: say so */
-		return syntax(&c, buf, (size_t)((const char *)memchr(buf, 0, len) - buf),
+		return syntax(&c, buf,
+			      (size_t)((const char *)memchr(buf, 0, len) - buf),
 			      "a NUL byte");
 	/* With its NUL: json-c ends a number or a literal there. */
 	text = malloc(len + 1);
@@ -344,11 +352,12 @@ int rp_parse(struct rp_report *r, const char *buf, size_t len,
 	free(text);
 	if (err != json_tokener_success) {
 		json_object_put(t);
-		return syntax(&c, buf, end < len ? end : len,
-			      err == json_tokener_continue ||
-					      err == json_tokener_error_parse_eof
-				      ? "truncated"
-				      : json_tokener_error_desc(err));
+		return syntax(
+			&c, buf, end < len ? end : len,
+			err == json_tokener_continue ||
+					err == json_tokener_error_parse_eof
+				? "truncated"
+				: json_tokener_error_desc(err));
 	}
 	while (end < len && buf[end] && strchr(" \t\r\n", buf[end]))
 		end++;

@@ -120,13 +120,13 @@ static void y_axis(cairo_t *cr, double x0, double y0, double h, uint64_t max,
 		cairo_line_to(cr, x0 + CHART_W - PAD_L - PAD_R, y);
 		cairo_stroke(cr);
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ticks[i]);
+		snprintf(buf, sizeof(buf), "%llu",
+			 (unsigned long long)ticks[i]);
 		text(cr, x0 - 5, y + 3.5, 10, false, 1, buf);
 	}
 }
 
-static void threshold(cairo_t *cr, double x, double y0, double h,
-		      uint64_t ns)
+static void threshold(cairo_t *cr, double x, double y0, double h, uint64_t ns)
 {
 	static const double dash[] = { 4, 3 };
 	char buf[64];
@@ -158,7 +158,8 @@ static void chart(cairo_t *cr, double ox, double oy, int nr,
 			max = e->hist[i];
 	if (!log_scale)
 		max = nice_top(max, &step);
-	snprintf(buf, sizeof(buf), "%s: %llu call%s, %llu would block, %.6f s blocked",
+	snprintf(buf, sizeof(buf),
+		 "%s: %llu call%s, %llu would block, %.6f s blocked",
 		 rp_name(nr, name, sizeof(name)), (unsigned long long)e->calls,
 		 e->calls == 1 ? "" : "s", (unsigned long long)e->would_block,
 		 (double)e->blocked_ns / 1e9);
@@ -173,7 +174,8 @@ static void chart(cairo_t *cr, double ox, double oy, int nr,
 		if (!e->hist[i])
 			continue;
 		cairo_set_source_rgb(cr, 0.27, 0.51, 0.71);
-		cairo_rectangle(cr, x + 1, y0 - bh, bw - 2 > 1 ? bw - 2 : 1, bh);
+		cairo_rectangle(cr, x + 1, y0 - bh, bw - 2 > 1 ? bw - 2 : 1,
+				bh);
 		cairo_fill(cr);
 		if (bw >= 14) { /* the count on top, where it fits */
 			snprintf(buf, sizeof(buf), "%llu",
@@ -273,8 +275,7 @@ static cairo_status_t to_fd(void *arg, const unsigned char *data,
 	return CAIRO_STATUS_SUCCESS;
 }
 
-int rp_write_png(const struct rp_report *r, int fd, size_t top,
-		 bool log_scale)
+int rp_write_png(const struct rp_report *r, int fd, size_t top, bool log_scale)
 {
 	struct sr_entry *sum = calloc(SR_NR_MAX, sizeof(*sum));
 	struct rp_row rows[SR_NR_MAX];
@@ -299,12 +300,14 @@ int rp_write_png(const struct rp_report *r, int fd, size_t top,
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	snprintf(buf, sizeof(buf), "syslet: latency of the %zu call%s most "
-		 "blocked (%zu process%s)", n, n == 1 ? "" : "s", r->n,
-		 r->n == 1 ? "" : "es");
+	snprintf(buf, sizeof(buf),
+		 "syslet: latency of the %zu call%s most "
+		 "blocked (%zu process%s)",
+		 n, n == 1 ? "" : "s", r->n, r->n == 1 ? "" : "es");
 	text(cr, 14, 28, 16, true, 0, buf);
 	if (!n)
-		text(cr, 14, HEAD_H + 40, 13, false, 0, "no calls were counted");
+		text(cr, 14, HEAD_H + 40, 13, false, 0,
+		     "no calls were counted");
 	for (k = 0; k < n; k++)
 		chart(cr, (double)(k % cols) * CHART_W,
 		      HEAD_H + (double)(k / cols) * CHART_H, rows[k].nr,

@@ -96,8 +96,8 @@ int rp_add_file(struct rp_report *r, const struct sr_file *f)
 	used = __atomic_load_n(&h->slots_used, __ATOMIC_RELAXED);
 	p->threads += used;
 	for (s = 0; s < SR_SLOTS; s++) {
-		uint64_t last = __atomic_load_n(&f->slot[s].last_ns,
-						__ATOMIC_RELAXED);
+		uint64_t last =
+			__atomic_load_n(&f->slot[s].last_ns, __ATOMIC_RELAXED);
 
 		if (last > p->last_ns)
 			p->last_ns = last;

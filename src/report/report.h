@@ -22,11 +22,11 @@
 /* One process: its stats files (one per exec'd image) summed. */
 struct rp_proc {
 	int pid, ppid;
-	uint64_t proc_start;	/* with pid, names the process */
-	uint64_t start_real_ns; /* its first image's file */
+	uint64_t proc_start;	    /* with pid, names the process */
+	uint64_t start_real_ns;	    /* its first image's file */
 	uint64_t start_ns, last_ns; /* CLOCK_MONOTONIC */
 	uint64_t block_ns;
-	unsigned int threads;	/* threads that made counted calls */
+	unsigned int threads; /* threads that made counted calls */
 	unsigned int nimages;
 	char images[8][SR_NAME_MAX]; /* argv[0] of each image, in order */
 	char comm[16];		     /* of the last image */
@@ -48,8 +48,8 @@ void rp_free(struct rp_report *r);
 /* report_json.c: @argv the program's; @status waitpid()'s.
  * rp_json_top() is the common part (schema ... processes), to which a
  * caller adds its own fields before rp_json_put() writes and frees it. */
-int rp_write_json(const struct rp_report *r, int fd, char **argv,
-		  int status, const uint64_t *observed);
+int rp_write_json(const struct rp_report *r, int fd, char **argv, int status,
+		  const uint64_t *observed);
 struct json_object *rp_json_top(const struct rp_report *r);
 int rp_json_put(struct json_object *top, int fd);
 
@@ -82,8 +82,7 @@ int rp_compare(const struct rp_report *a, const struct rp_report *b,
 	       char **files, size_t top, FILE *f);
 
 /* report_png.c: the histograms of the @top calls most blocked, to @fd. */
-int rp_write_png(const struct rp_report *r, int fd, size_t top,
-		 bool log_scale);
+int rp_write_png(const struct rp_report *r, int fd, size_t top, bool log_scale);
 
 /* report_file.c */
 int rp_check_output(const char *path);

@@ -23,7 +23,8 @@ static int by_name(const struct rp_row *a, const struct rp_row *b)
 {
 	char x[32], y[32];
 
-	return strcmp(rp_name(a->nr, x, sizeof(x)), rp_name(b->nr, y, sizeof(y)));
+	return strcmp(rp_name(a->nr, x, sizeof(x)),
+		      rp_name(b->nr, y, sizeof(y)));
 }
 
 static int by_blocked(const struct rp_row *a, const struct rp_row *b)
@@ -140,10 +141,10 @@ void rp_print_table(const struct sr_entry *e, enum rp_sort by, size_t top,
 		"trapped", "syscall");
 	rule(f);
 	for (i = 0; i < n && (!top || i < top); i++) {
-		double pct = total.blocked_ns ? 100.0 *
-							(double)rows[i].e->blocked_ns /
-							(double)total.blocked_ns
-					      : 0;
+		double pct = total.blocked_ns
+				     ? 100.0 * (double)rows[i].e->blocked_ns /
+					       (double)total.blocked_ns
+				     : 0;
 
 		line(f, pct, rows[i].e, rp_name(rows[i].nr, buf, sizeof(buf)));
 	}

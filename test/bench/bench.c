@@ -36,7 +36,7 @@ struct bench_opts bench_opts = {
 	.direct_ms = 700,
 	.depth = 32,
 	.tmpdir = NULL,
-	.sections = {false, true, true, true},
+	.sections = { false, true, true, true },
 };
 struct bench_results bench_results;
 char bench_dir[4096];
@@ -84,18 +84,18 @@ static long num_arg(const char *opt, const char *s, long lo, long hi)
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"quick", no_argument, NULL, 'q'},
-		{"ident-notify", no_argument, NULL, 'I'},
-		{"runs", required_argument, NULL, 'r'},
-		{"ms", required_argument, NULL, 'm'},
-		{"files", required_argument, NULL, 'f'},
-		{"direct-mib", required_argument, NULL, 'D'},
-		{"direct-ms", required_argument, NULL, 'M'},
-		{"depth", required_argument, NULL, 'd'},
-		{"tmpdir", required_argument, NULL, 't'},
-		{"only", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "quick", no_argument, NULL, 'q' },
+		{ "ident-notify", no_argument, NULL, 'I' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "ms", required_argument, NULL, 'm' },
+		{ "files", required_argument, NULL, 'f' },
+		{ "direct-mib", required_argument, NULL, 'D' },
+		{ "direct-ms", required_argument, NULL, 'M' },
+		{ "depth", required_argument, NULL, 'd' },
+		{ "tmpdir", required_argument, NULL, 't' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct bench_opts *o = &bench_opts;
 	int c, i;

@@ -217,7 +217,7 @@ void bench_pin_self(int cpu)
 
 void bench_busy_read(struct bench_busy *b)
 {
-	unsigned long long v[8] = {0}, ut = 0, st = 0;
+	unsigned long long v[8] = { 0 }, ut = 0, st = 0;
 	char line[1024], *p;
 	FILE *f = fopen("/proc/stat", "re");
 

@@ -245,7 +245,7 @@ static const char *fs_name(long type)
  */
 static int open_direct_file(char *path, size_t size, const char **why)
 {
-	const char *dirs[3] = {bench_dir, "/var/tmp", "."};
+	const char *dirs[3] = { bench_dir, "/var/tmp", "." };
 	static char reason[4400];
 	const char *skipped = NULL;
 	int i, fd;
@@ -305,7 +305,7 @@ void bench_direct_section(void)
 		long n, queued, total;
 		struct bench_stat iops;
 	} rows[] = {
-#define ROW(n, f, r, s) {.name = (n), .run = (f), .result = (r), .sl = (s)}
+#define ROW(n, f, r, s) { .name = (n), .run = (f), .result = (r), .sl = (s) }
 		ROW("pread(2) loop, queue depth 1", run_pread, NULL, false),
 		ROW("libsyslet, flags 0 (inline-first)", run_sl,
 		    &res->direct_syslet_iops, true),

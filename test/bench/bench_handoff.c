@@ -95,7 +95,8 @@ ssize_t bench_pool_pread(struct bench_pool *pl, int fd, void *buf, size_t len,
 			 off_t off, int *err)
 {
 	struct pool_job j = {
-		.fd = fd, .buf = buf, .len = len, .off = off, .done = false};
+		.fd = fd, .buf = buf, .len = len, .off = off, .done = false
+	};
 
 	lock(pl);
 	pl->job = &j; /* one submitter, which waits: the slot is free */
@@ -209,7 +210,8 @@ static void *pp_a(void *arg)
 int64_t bench_pingpong(int cpu_a, int cpu_b, bool use_futex, long n)
 {
 	struct pp pp = {
-		.n = n, .cpu_a = cpu_a, .cpu_b = cpu_b, .futex = use_futex};
+		.n = n, .cpu_a = cpu_a, .cpu_b = cpu_b, .futex = use_futex
+	};
 	pthread_t a, b;
 
 	bench_check_rc(pthread_create(&b, NULL, pp_b, &pp), "pthread_create");

@@ -206,9 +206,9 @@ struct uchain {
 
 static struct uchain uchains[META_MAXDEPTH];
 
-static const char *const uop_name[3] = {"IORING_OP_OPENAT (direct)",
-					"IORING_OP_STATX",
-					"IORING_OP_CLOSE (direct)"};
+static const char *const uop_name[3] = { "IORING_OP_OPENAT (direct)",
+					 "IORING_OP_STATX",
+					 "IORING_OP_CLOSE (direct)" };
 
 static struct io_uring_sqe *get_sqe(struct meta *m)
 {
@@ -315,7 +315,7 @@ void bench_meta_section(void)
 		double *result;
 		struct bench_stat us;
 	} rows[] = {
-#define ROW(n, f, r) {.name = (n), .run = (f), .result = (r)}
+#define ROW(n, f, r) { .name = (n), .run = (f), .result = (r) }
 		ROW("direct openat+fstat+close", run_direct, NULL),
 		ROW("libsyslet chains, inline-first", run_sl,
 		    &res->meta_syslet_ops),

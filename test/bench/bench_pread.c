@@ -197,7 +197,7 @@ static inline void op_uring_async(struct pr *p, off_t off)
 
 static inline void op_aio(struct pr *p, off_t off)
 {
-	const struct aiocb *list[1] = {&p->cb};
+	const struct aiocb *list[1] = { &p->cb };
 	ssize_t r;
 	int e;
 
@@ -340,7 +340,7 @@ void bench_pread_section(void)
 		op_direct(&p, off);
 		bench_verify(p.buf, BENCH_PAGE, (uint64_t)off, "warm-up pread");
 	}
-	p.iov = (struct iovec){p.buf, BENCH_PAGE};
+	p.iov = (struct iovec){ p.buf, BENCH_PAGE };
 
 	bench_check_rc(syslet_params_init(&params), "syslet_params_init");
 	if (bench_opts.ident_notify)

@@ -33,7 +33,7 @@
 
 enum form { F_PLT, F_RAW, F_N };
 
-static const char *const form_name[F_N] = {"plt", "raw"};
+static const char *const form_name[F_N] = { "plt", "raw" };
 
 static int pfd[2];
 static long pipe_cap; /* bytes the pipe holds: the reads of one batch */
@@ -210,16 +210,16 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"ops", required_argument, 0, 'n'},
-		{"reps", required_argument, 0, 'r'},
-		{"form", required_argument, 0, 'f'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{ "ops", required_argument, 0, 'n' },
+		{ "reps", required_argument, 0, 'r' },
+		{ "form", required_argument, 0, 'f' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	double ns[F_N][MAX_REPS];
 	long ops = 200000, reps = 5, rep;
 	double med;
-	int want[F_N] = {1, 1};
+	int want[F_N] = { 1, 1 };
 	int opt, i, k;
 
 	while ((opt = getopt_long(argc, argv, "n:r:f:h", longopts, 0)) != -1) {

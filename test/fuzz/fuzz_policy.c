@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sp_policy p, q;
-	struct seen s = {1, 0};
+	struct seen s = { 1, 0 };
 	char *text = 0;
 	size_t i, len = 0;
 	unsigned int n;

@@ -30,8 +30,9 @@ static void *probe(void *arg)
 
 static void timed(int fd, const char *what, FILE *fp)
 {
-	struct pt_feeder f = { .tid = pt_tid(), .fd = fd,
-			       .native_nr = SYS_read, .what = what };
+	struct pt_feeder f = {
+		.tid = pt_tid(), .fd = fd, .native_nr = SYS_read, .what = what
+	};
 	pthread_t th;
 	char buf[16];
 	double t0;
@@ -43,11 +44,13 @@ static void timed(int fd, const char *what, FILE *fp)
 	t0 = pt_now();
 	alarm(1);
 	errno = 0;
-	n = fp ? (long)fread(buf, 1, sizeof(buf), fp) : read(fd, buf, sizeof(buf));
+	n = fp ? (long)fread(buf, 1, sizeof(buf), fp)
+	       : read(fd, buf, sizeof(buf));
 	printf("%s: %ld %s, alarm handled %d, ferror %d, ", what, n,
 	       strerrorname_np(errno), alarms - before, fp ? ferror(fp) : -1);
 	t0 = pt_now() - t0;
-	printf("after %s\n", t0 >= 0.9 && t0 < 30 ? "about a second" : "WRONG TIME");
+	printf("after %s\n",
+	       t0 >= 0.9 && t0 < 30 ? "about a second" : "WRONG TIME");
 	fprintf(stderr, "info: %s: %.3f s\n", what, t0);
 	if (!fp)
 		pthread_join(th, 0);

@@ -22,8 +22,7 @@ static char tgot[NTHREADS][16];
 static struct pt_feeder feeders[3];
 static int nfeeders;
 
-static void feed(int rfd, int wfd, long nr, const char *what,
-		 const char *data)
+static void feed(int rfd, int wfd, long nr, const char *what, const char *data)
 {
 	struct pt_feeder *f = &feeders[nfeeders++];
 

@@ -30,14 +30,14 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 
-#define CT_USER 1000	/* the identity a thread takes */
-#define CT_OTHER 2000	/* owns files and a process nobody else may touch */
-#define CT_GROUP 3000	/* a supplementary group */
+#define CT_USER 1000  /* the identity a thread takes */
+#define CT_OTHER 2000 /* owns files and a process nobody else may touch */
+#define CT_GROUP 3000 /* a supplementary group */
 
 static char ct_dir[64];
-static int ct_chfd = -1;	/* root's file, for fchown and fsetxattr */
-static int ct_lfd = -1;		/* listening in priv/, mode 0700 */
-static pid_t ct_child = -1;	/* a process of CT_OTHER's */
+static int ct_chfd = -1;    /* root's file, for fchown and fsetxattr */
+static int ct_lfd = -1;	    /* listening in priv/, mode 0700 */
+static pid_t ct_child = -1; /* a process of CT_OTHER's */
 
 /* "ok" or the errno name: call right after the call that gave r. */
 static inline const char *ct_err(long r)
@@ -319,8 +319,7 @@ static inline void ct_need_root(int argc, char **argv)
 {
 	bool probe = argc > 1 && !strcmp(argv[1], "--probe");
 
-	if (geteuid() != 0 ||
-	    syscall(SYS_setresuid, -1L, (long)CT_USER, -1L) ||
+	if (geteuid() != 0 || syscall(SYS_setresuid, -1L, (long)CT_USER, -1L) ||
 	    syscall(SYS_setresuid, -1L, 0L, -1L)) {
 		fprintf(stderr, "SKIP: %s needs root (to take uid %d)\n",
 			argv[0], CT_USER);

@@ -11,15 +11,16 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#define SHOW(label, expr)                                                  \
-	do {                                                               \
-		long r_;                                                   \
-		double t_ = pt_now();                                      \
-		errno = 0;                                                 \
-		r_ = (long)(expr);                                         \
-		printf("%-32s %ld %s%s\n", label, r_,                      \
-		       r_ < 0 ? strerrorname_np(errno) : "ok",             \
-		       pt_now() - t_ > 5 ? " (slow)" : "");                \
+#define SHOW(label, expr)                                                      \
+	do {                                                                   \
+		long r_;                                                       \
+		double t_ = pt_now();                                          \
+		errno = 0;                                                     \
+		r_ = (long)(expr);                                             \
+		printf("%-32s %ld %s%s\n", label, r_,                          \
+		       r_<0 ? strerrorname_np(errno) : "ok", pt_now() - t_> 5  \
+			       ? " (slow)"                                     \
+			       : "");                                          \
 	} while (0)
 
 int main(void)
@@ -42,7 +43,8 @@ int main(void)
 	SHOW("readv O_NONBLOCK pipe", readv(p[0], &iov, 1));
 	SHOW("preadv2 RWF_NOWAIT pipe", preadv2(q[0], &iov, 1, -1, RWF_NOWAIT));
 	SHOW("recv MSG_DONTWAIT socket", recv(s[0], buf, 10, MSG_DONTWAIT));
-	SHOW("recvfrom MSG_DONTWAIT", recvfrom(s[0], buf, 10, MSG_DONTWAIT, 0, 0));
+	SHOW("recvfrom MSG_DONTWAIT",
+	     recvfrom(s[0], buf, 10, MSG_DONTWAIT, 0, 0));
 	SHOW("recvmsg MSG_DONTWAIT", recvmsg(s[0], &m, MSG_DONTWAIT));
 	PT_CHECK(fcntl(s[0], F_SETFL, O_NONBLOCK) == 0);
 	SHOW("read O_NONBLOCK socket", read(s[0], buf, 10));
@@ -60,7 +62,8 @@ int main(void)
 	printf("socket filled: %s\n", errno == EAGAIN ? "yes" : "no");
 	SHOW("send full O_NONBLOCK socket", send(s[1], buf, 10, 0));
 	PT_CHECK(fcntl(s[1], F_SETFL, 0) == 0);
-	SHOW("send MSG_DONTWAIT full socket", send(s[1], buf, 10, MSG_DONTWAIT));
+	SHOW("send MSG_DONTWAIT full socket",
+	     send(s[1], buf, 10, MSG_DONTWAIT));
 	SHOW("sendmsg MSG_DONTWAIT full", sendmsg(s[1], &m, MSG_DONTWAIT));
 
 	/* Data already there: a blocking read returns it at once. */
@@ -75,7 +78,8 @@ int main(void)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	PT_CHECK(bind(ls, (struct sockaddr *)&sin, sizeof(sin)) == 0);
 	PT_CHECK(listen(ls, 1) == 0);
-	SHOW("accept O_NONBLOCK listener", accept(ls, (struct sockaddr *)&sin, &len));
+	SHOW("accept O_NONBLOCK listener",
+	     accept(ls, (struct sockaddr *)&sin, &len));
 	SHOW("accept4 O_NONBLOCK listener", accept4(ls, 0, 0, SOCK_CLOEXEC));
 
 	printf("helper threads: %d\n", pt_helpers());

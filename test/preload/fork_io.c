@@ -66,7 +66,8 @@ int main(void)
 	PT_CHECK(read(ready[0], &c, 1) == 1); /* the child is waiting */
 	PT_CHECK(write(b[1], "from parent", 11) == 11);
 	PT_CHECK(waitpid(pid, &status, 0) == pid);
-	printf("parent: child exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	printf("parent: child exited %d\n",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	PT_CHECK(write(a[1], "for thread A", 12) == 12);
 	pthread_join(th, 0);
 	return pt_exit();

@@ -50,9 +50,9 @@ static void show_create(const char *who, const char *name)
 	snprintf(sub, sizeof(sub), "sub/%s", name);
 	printf(", in sub/ %s, in the top directory %s\n",
 	       syscall(SYS_newfstatat, AT_FDCWD, ct_p(sub), &st, 0) ? "no"
-								   : "yes",
+								    : "yes",
 	       syscall(SYS_newfstatat, AT_FDCWD, ct_p(name), &st, 0) ? "no"
-								    : "yes");
+								     : "yes");
 }
 
 static void *fs_thread(void *arg)
@@ -88,8 +88,9 @@ static void *files_thread(void *arg)
 	if (fd >= 0) {
 		PT_CHECK(stat(ct_p("sub/rel"), &a) == 0);
 		printf(", in its table: %s",
-		       !syscall(SYS_fstat, fd, &b) && a.st_ino == b.st_ino ?
-		       "yes" : "no");
+		       !syscall(SYS_fstat, fd, &b) && a.st_ino == b.st_ino
+			       ? "yes"
+			       : "no");
 		n = read(fd, buf, sizeof(buf) - 1);
 		printf(", reads \"%s\"", n > 0 ? buf : "");
 		close(fd);

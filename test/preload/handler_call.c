@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 		int n = epoll_wait(ep, &ev, 1, 1);
 
 		if (n != 0 && !(n < 0 && errno == EINTR))
-			PT_FAIL("epoll_wait: %d (%s)", n, strerrorname_np(errno));
+			PT_FAIL("epoll_wait: %d (%s)", n,
+				strerrorname_np(errno));
 		waits++;
 	}
 	for (i = 0; i < FORKS; i++) {

@@ -48,8 +48,8 @@ int main(int argc, char **argv)
 	bool user_first;
 
 	ct_need_root(argc, argv);
-	if (argc != 2 || (strcmp(argv[1], "user-first") &&
-			  strcmp(argv[1], "root-first"))) {
+	if (argc != 2 ||
+	    (strcmp(argv[1], "user-first") && strcmp(argv[1], "root-first"))) {
 		fprintf(stderr, "usage: helper_reuse user-first|root-first\n");
 		return 2;
 	}

@@ -26,7 +26,8 @@ static void one(int rfd, int wfd, long nr, const char *what, bool use_recv)
 	f.delay_ms = 200;
 	pt_feeder_start(&f);
 	errno = 4321;
-	n = use_recv ? recv(rfd, buf, sizeof(buf), 0) : read(rfd, buf, sizeof(buf));
+	n = use_recv ? recv(rfd, buf, sizeof(buf), 0)
+		     : read(rfd, buf, sizeof(buf));
 	pt_feeder_join(&f);
 	printf("%s: %ld bytes \"%s\" errno %d\n", what, n, buf, errno);
 	PT_CHECK(n == (long)sizeof(msg) && !strcmp(buf, msg));

@@ -28,19 +28,20 @@
 
 static int pt_failed;
 
-#define PT_FAIL(...)                                                       \
-	do {                                                               \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);                \
-		printf(__VA_ARGS__);                                       \
-		printf("\n");                                              \
-		exit(1);                                                   \
+#define PT_FAIL(...)                                                           \
+	do {                                                                   \
+		printf("FAIL %s:%d: ", __FILE__, __LINE__);                    \
+		printf(__VA_ARGS__);                                           \
+		printf("\n");                                                  \
+		exit(1);                                                       \
 	} while (0)
-#define PT_CHECK(c)                                                        \
-	do {                                                               \
-		if (!(c))                                                  \
-			PT_FAIL("%s (errno %s)", #c,                       \
-				strerrorname_np(errno) ? strerrorname_np(errno) \
-						       : "0");             \
+#define PT_CHECK(c)                                                            \
+	do {                                                                   \
+		if (!(c))                                                      \
+			PT_FAIL("%s (errno %s)", #c,                           \
+				strerrorname_np(errno)                         \
+					? strerrorname_np(errno)               \
+					: "0");                                \
 	} while (0)
 
 static inline void pt_init(void)
@@ -245,8 +246,7 @@ static inline bool pt_helper_busy_on(int fd)
  * has it, nothing if tid is in the native call with no helper on fd, and
  * "odd ..." (and the program will fail) otherwise.
  */
-static inline void pt_route(pid_t tid, int fd, long native_nr,
-			    const char *what)
+static inline void pt_route(pid_t tid, int fd, long native_nr, const char *what)
 {
 	long nr = pt_wait_blocked(tid);
 
@@ -288,14 +288,14 @@ static inline void pt_route(pid_t tid, int fd, long native_nr,
 /* A thread that waits for tid to block on fd, reports, then writes. */
 struct pt_feeder {
 	pthread_t th;
-	pid_t tid;	  /* the thread that will block */
-	int fd;		  /* on this fd */
-	long native_nr;	  /* natively in this call */
+	pid_t tid;	/* the thread that will block */
+	int fd;		/* on this fd */
+	long native_nr; /* natively in this call */
 	const char *what;
-	int wfd;	  /* then writes len bytes of data here */
+	int wfd; /* then writes len bytes of data here */
 	const void *data;
 	size_t len;
-	long delay_ms;	  /* after a further delay */
+	long delay_ms; /* after a further delay */
 };
 
 static inline void *pt_feeder_main(void *arg)
@@ -305,8 +305,8 @@ static inline void *pt_feeder_main(void *arg)
 	pt_route(f->tid, f->fd, f->native_nr, f->what);
 	if (f->delay_ms)
 		pt_msleep(f->delay_ms);
-	if (f->len && syscall(SYS_write, f->wfd, f->data, f->len) !=
-			      (long)f->len)
+	if (f->len &&
+	    syscall(SYS_write, f->wfd, f->data, f->len) != (long)f->len)
 		PT_FAIL("feeder write: %s", strerrorname_np(errno));
 	return 0;
 }

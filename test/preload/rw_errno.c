@@ -11,14 +11,15 @@
 #include <sys/uio.h>
 
 /* One line per call: its value, errno if it failed, and errno after. */
-#define SHOW(label, expr)                                                  \
-	do {                                                               \
-		long r_;                                                   \
-		errno = 777;                                               \
-		r_ = (long)(expr);                                         \
-		printf("%-34s %ld %s\n", label, r_,                        \
-		       r_ < 0 ? strerrorname_np(errno)                     \
-			      : errno == 777 ? "errno-kept" : "errno-changed"); \
+#define SHOW(label, expr)                                                      \
+	do {                                                                   \
+		long r_;                                                       \
+		errno = 777;                                                   \
+		r_ = (long)(expr);                                             \
+		printf("%-34s %ld %s\n", label, r_,                            \
+		       r_ < 0	      ? strerrorname_np(errno)                 \
+		       : errno == 777 ? "errno-kept"                           \
+				      : "errno-changed");                      \
 	} while (0)
 
 /* Hidden from the compiler, which would warn about the calls using them. */
@@ -141,7 +142,8 @@ int main(void)
 	SHOW("write dgram 10", write(d[0], "datagram10", 10));
 	SHOW("read dgram 4 (truncates)", read(d[1], buf, 4));
 	SHOW("write dgram 0 (empty datagram)", write(d[0], buf, 0));
-	SHOW("poll dgram 2 s", poll(&(struct pollfd){ d[1], POLLIN, 0 }, 1, 2000));
+	SHOW("poll dgram 2 s",
+	     poll(&(struct pollfd){ d[1], POLLIN, 0 }, 1, 2000));
 	SHOW("read dgram empty datagram", recv(d[1], buf, 4, MSG_DONTWAIT));
 	SHOW("write dgram 3", write(d[0], "abc", 3));
 	SHOW("read dgram bad buffer", read(d[1], bad, 4));

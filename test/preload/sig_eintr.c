@@ -104,7 +104,8 @@ int main(void)
 			n = read(p[0], buf, 1); /* the byte is still there */
 		}
 		if (n != 1)
-			PT_FAIL("round %d: read %ld (%s)", i, n, strerrorname_np(errno));
+			PT_FAIL("round %d: read %ld (%s)", i, n,
+				strerrorname_np(errno));
 		got++;
 		while (handled <= i) /* this round's signal, before the next */
 			sched_yield();

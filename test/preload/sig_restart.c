@@ -83,18 +83,20 @@ int main(void)
 	while (received < TOTAL) {
 		n = read(p[0], buf + received, sizeof(buf) - (size_t)received);
 		if (n <= 0)
-			PT_FAIL("read returned %ld (%s)", n, strerrorname_np(errno));
+			PT_FAIL("read returned %ld (%s)", n,
+				strerrorname_np(errno));
 		reads++;
 		__atomic_store_n(&received, received + n, __ATOMIC_RELEASE);
 	}
 	pthread_join(th, 0);
 	for (i = 0; i < TOTAL; i++)
 		if (buf[i] != pattern(i))
-			PT_FAIL("byte %ld is %d, expected %d", i, buf[i], pattern(i));
+			PT_FAIL("byte %ld is %d, expected %d", i, buf[i],
+				pattern(i));
 	printf("stream: %ld bytes in order, %s reads\n", received,
 	       reads == CHUNKS ? "one per chunk" : "not one per chunk");
-	printf("handlers run: %d, all on the reading thread: %s\n", (int)handled,
-	       wrong_thread ? "no" : "yes");
+	printf("handlers run: %d, all on the reading thread: %s\n",
+	       (int)handled, wrong_thread ? "no" : "yes");
 	PT_CHECK(!wrong_thread && handled == CHUNKS * SIGS);
 	return pt_exit();
 }

@@ -69,8 +69,9 @@ static void rounds(bool restart)
 	}
 	pthread_join(th, 0);
 	printf("%s: %d rounds, read failed with EINTR %d, returned the byte "
-	       "%d, other %d\n", restart ? "SA_RESTART" : "no SA_RESTART",
-	       ROUNDS, intr, data, other);
+	       "%d, other %d\n",
+	       restart ? "SA_RESTART" : "no SA_RESTART", ROUNDS, intr, data,
+	       other);
 }
 
 int main(void)

@@ -51,8 +51,8 @@ static void reads_back(int flags)
 	PT_CHECK(sigaction(SIGUSR1, 0, &cur) == 0);
 	if (cur.sa_handler != on_usr1 ||
 	    (cur.sa_flags & SA_RESTART) != (flags & SA_RESTART))
-		PT_FAIL("sigaction reads back %p, flags %#x", (void *)cur.sa_handler,
-			(unsigned int)cur.sa_flags);
+		PT_FAIL("sigaction reads back %p, flags %#x",
+			(void *)cur.sa_handler, (unsigned int)cur.sa_flags);
 }
 
 /* Installed, and read back as installed: the program's flags. */
@@ -66,7 +66,9 @@ static void handler(int flags)
 
 static const char *outcome(int rc)
 {
-	return rc == 0 ? "done" : errno == EINTR ? "EINTR" : strerrorname_np(errno);
+	return rc == 0		? "done"
+	       : errno == EINTR ? "EINTR"
+				: strerrorname_np(errno);
 }
 
 /* A child that holds both locks on @fd for @ms, then exits. */
@@ -195,7 +197,8 @@ int main(void)
 
 		sigaction(SIGALRM, &sa, 0);
 		ualarm(50000, 0);
-		_exit(splice(p[0], 0, q[1], 0, 1, 0) < 0 && errno == EINTR ? 0 : 1);
+		_exit(splice(p[0], 0, q[1], 0, 1, 0) < 0 && errno == EINTR ? 0
+									   : 1);
 	}
 	PT_CHECK(waitpid(pid, &st, 0) == pid);
 	printf("splice in a child just forked: %s\n",

@@ -75,8 +75,8 @@ static void one(const char *who, const char *name, int extra_sig)
 	pt_task_file(k.tid, "comm", comm, sizeof(comm));
 	comm[strcspn(comm, "\n")] = 0;
 	printf("%s: read %ld; tid %s, gettid %s, pid %s; in handler: tid %s, "
-	       "gettid %s, pid %s\n", who, n,
-	       pt_tid() == k.tid ? "same" : "CHANGED",
+	       "gettid %s, pid %s\n",
+	       who, n, pt_tid() == k.tid ? "same" : "CHANGED",
 	       gettid() == k.tid ? "same" : "CHANGED",
 	       getpid() == pid ? "same" : "CHANGED",
 	       h_tid == k.tid ? "same" : "WRONG",

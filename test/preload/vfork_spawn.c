@@ -135,8 +135,8 @@ int main(int argc, char **argv)
 	PT_CHECK(posix_spawn_file_actions_init(&fa) == 0);
 	PT_CHECK(posix_spawn_file_actions_adddup2(&fa, go[0], 0) == 0);
 	PT_CHECK(posix_spawn_file_actions_adddup2(&fa, sp[1], 1) == 0);
-	PT_CHECK(posix_spawn(&pid, "/proc/self/exe", &fa, 0, cargv,
-			     environ) == 0);
+	PT_CHECK(posix_spawn(&pid, "/proc/self/exe", &fa, 0, cargv, environ) ==
+		 0);
 	posix_spawn_file_actions_destroy(&fa);
 	close(sp[1]);
 	fds[0] = sp[0];

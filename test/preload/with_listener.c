@@ -28,7 +28,8 @@ int main(int argc, char **argv)
 		return 99;
 	}
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getpgid), 0) ||
+	if (!ctx ||
+	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getpgid), 0) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || seccomp_load(ctx)) {
 		fprintf(stderr, "with_listener: cannot load a filter\n");
 		return 99;
@@ -44,7 +45,8 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		close(fd);
 		execvp(argv[1], argv + 1);
-		fprintf(stderr, "with_listener: %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "with_listener: %s: %s\n", argv[1],
+			strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) < 0)

@@ -34,7 +34,8 @@ static int load(const char *file)
 		line[strcspn(line, "\n")] = 0;
 		nr = seccomp_syscall_resolve_name(line);
 		if (nr == __NR_SCMP_ERROR) {
-			fprintf(stderr, "apply_profile: unknown call %s\n", line);
+			fprintf(stderr, "apply_profile: unknown call %s\n",
+				line);
 			rc = -1;
 			break;
 		}

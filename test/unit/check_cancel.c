@@ -56,7 +56,7 @@ END_TEST
 START_TEST(test_cancel_blocked_sleep)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
-	struct timespec ts = {3600, 0};
+	struct timespec ts = { 3600, 0 };
 	struct syslet_atom a;
 	struct syslet_completion c;
 	long ret = TL_UNSET;
@@ -163,7 +163,7 @@ START_TEST(test_cancel_queued_variants)
 	/* A chain whose first atom ran here: the next one gets -ECANCELED. */
 	{
 		struct syslet_atom m[2];
-		long r[2] = {TL_UNSET, TL_UNSET};
+		long r[2] = { TL_UNSET, TL_UNSET };
 
 		syslet_atom_init(&m[0], SYS_getpid, &r[0], 0, 0, 0, 0, 0, 0, 0);
 		syslet_atom_init(&m[1], SYS_write, &r[1], SYSLET_ASYNC, q[1],
@@ -578,7 +578,7 @@ START_TEST(test_cancel_stops_chain)
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_atom a[3];
 	struct syslet_completion c;
-	long r[3] = {TL_UNSET, TL_UNSET, TL_UNSET};
+	long r[3] = { TL_UNSET, TL_UNSET, TL_UNSET };
 	char b = 0;
 	int p[2], q[2];
 
@@ -608,7 +608,7 @@ START_TEST(test_cancel_stops_chain)
 	/* Cancelled in the middle of a longer chain: the rest never runs. */
 	{
 		struct syslet_atom m[4];
-		long mr[4] = {TL_UNSET, TL_UNSET, TL_UNSET, TL_UNSET};
+		long mr[4] = { TL_UNSET, TL_UNSET, TL_UNSET, TL_UNSET };
 		int i;
 
 		syslet_atom_init(&m[0], SYS_getpid, &mr[0], 0, 0, 0, 0, 0, 0,
@@ -736,7 +736,7 @@ START_TEST(test_program_handler_forwarded)
 	int sig = SIGRTMAX - 2;
 	struct sigaction sa, old, cur;
 	struct syslet_ctx *ctx;
-	struct raiser rs = {sig, 0};
+	struct raiser rs = { sig, 0 };
 	pthread_t t;
 
 	memset(&sa, 0, sizeof(sa));
@@ -854,7 +854,7 @@ START_TEST(test_cancel_while_program_holds_signal)
 	struct syslet_ctx *ctx;
 	struct syslet_atom a, rd;
 	struct syslet_completion c;
-	struct timespec bound = {5, 0}, zero = {0, 0};
+	struct timespec bound = { 5, 0 }, zero = { 0, 0 };
 	sigset_t set, oldmask;
 	long r = TL_UNSET, rr = TL_UNSET;
 	char b = 0;

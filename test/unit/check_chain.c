@@ -170,32 +170,32 @@ struct stop_case {
 };
 
 static const struct stop_case stop_cases[] = {
-	{SYSLET_STOP_ON_NONZERO, P_POSITIVE, 1},
-	{SYSLET_STOP_ON_NONZERO, P_NEGATIVE, 1},
-	{SYSLET_STOP_ON_NONZERO, P_LSEEK5, 1},
-	{SYSLET_STOP_ON_NONZERO, P_ZERO, 0},
-	{SYSLET_STOP_ON_NONZERO, P_LSEEK0, 0},
-	{SYSLET_STOP_ON_ZERO, P_ZERO, 1},
-	{SYSLET_STOP_ON_ZERO, P_LSEEK0, 1},
-	{SYSLET_STOP_ON_ZERO, P_POSITIVE, 0},
-	{SYSLET_STOP_ON_ZERO, P_NEGATIVE, 0},
-	{SYSLET_STOP_ON_ZERO, P_LSEEK5, 0},
-	{SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1},
-	{SYSLET_STOP_ON_NEGATIVE, P_ZERO, 0},
-	{SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0},
-	{SYSLET_STOP_ON_NEGATIVE, P_LSEEK0, 0},
-	{SYSLET_STOP_ON_NON_POSITIVE, P_ZERO, 1},
-	{SYSLET_STOP_ON_NON_POSITIVE, P_NEGATIVE, 1},
-	{SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK0, 1},
-	{SYSLET_STOP_ON_NON_POSITIVE, P_POSITIVE, 0},
-	{SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK5, 0},
+	{ SYSLET_STOP_ON_NONZERO, P_POSITIVE, 1 },
+	{ SYSLET_STOP_ON_NONZERO, P_NEGATIVE, 1 },
+	{ SYSLET_STOP_ON_NONZERO, P_LSEEK5, 1 },
+	{ SYSLET_STOP_ON_NONZERO, P_ZERO, 0 },
+	{ SYSLET_STOP_ON_NONZERO, P_LSEEK0, 0 },
+	{ SYSLET_STOP_ON_ZERO, P_ZERO, 1 },
+	{ SYSLET_STOP_ON_ZERO, P_LSEEK0, 1 },
+	{ SYSLET_STOP_ON_ZERO, P_POSITIVE, 0 },
+	{ SYSLET_STOP_ON_ZERO, P_NEGATIVE, 0 },
+	{ SYSLET_STOP_ON_ZERO, P_LSEEK5, 0 },
+	{ SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1 },
+	{ SYSLET_STOP_ON_NEGATIVE, P_ZERO, 0 },
+	{ SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0 },
+	{ SYSLET_STOP_ON_NEGATIVE, P_LSEEK0, 0 },
+	{ SYSLET_STOP_ON_NON_POSITIVE, P_ZERO, 1 },
+	{ SYSLET_STOP_ON_NON_POSITIVE, P_NEGATIVE, 1 },
+	{ SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK0, 1 },
+	{ SYSLET_STOP_ON_NON_POSITIVE, P_POSITIVE, 0 },
+	{ SYSLET_STOP_ON_NON_POSITIVE, P_LSEEK5, 0 },
 	/* No condition: never stops. */
-	{0, P_NEGATIVE, 0},
-	{0, P_ZERO, 0},
+	{ 0, P_NEGATIVE, 0 },
+	{ 0, P_ZERO, 0 },
 	/* Two conditions: either one stops. */
-	{SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_ZERO, 1},
-	{SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1},
-	{SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0},
+	{ SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_ZERO, 1 },
+	{ SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_NEGATIVE, 1 },
+	{ SYSLET_STOP_ON_ZERO | SYSLET_STOP_ON_NEGATIVE, P_POSITIVE, 0 },
 };
 
 /* Fill @a with the probe call; returns the result it must give. */
@@ -305,7 +305,7 @@ START_TEST(test_skip_to_next_on_stop)
 		/* k & 1: the probe fails (stops); k & 2: on a helper. */
 		struct syslet_atom a[4];
 		struct syslet_completion c;
-		long r[4] = {TL_UNSET, TL_UNSET, TL_UNSET, TL_UNSET};
+		long r[4] = { TL_UNSET, TL_UNSET, TL_UNSET, TL_UNSET };
 		unsigned int sflags = (k & 2) ? SYSLET_SUBMIT_ASYNC
 					      : SYSLET_SUBMIT_CQE_ALWAYS;
 		int fd = (k & 1) ? -1 : eof[0];
@@ -345,7 +345,7 @@ START_TEST(test_skip_to_next_on_stop)
 	/* SKIP without a stop condition: no effect, the chain just ends. */
 	{
 		struct syslet_atom a[2];
-		long r[2] = {TL_UNSET, TL_UNSET};
+		long r[2] = { TL_UNSET, TL_UNSET };
 
 		syslet_atom_init(&a[0], SYS_read, &r[0],
 				 SYSLET_SKIP_TO_NEXT_ON_STOP, -1, (long)buf, 1,
@@ -359,7 +359,7 @@ START_TEST(test_skip_to_next_on_stop)
 	/* Stopped, SKIP, and atom + 1 is where the chain goes on. */
 	{
 		struct syslet_atom a[3];
-		long r[3] = {TL_UNSET, TL_UNSET, TL_UNSET};
+		long r[3] = { TL_UNSET, TL_UNSET, TL_UNSET };
 
 		/* getpid > 0: STOP_ON_NONZERO stops; a[1] then a[1].next. */
 		syslet_atom_init(&a[0], SYS_getpid, &r[0],
@@ -613,7 +613,7 @@ START_TEST(test_async_in_the_middle)
 	/* Stopped on the helper: last is the atom that stopped. */
 	{
 		struct syslet_atom a[3];
-		long r[3] = {TL_UNSET, TL_UNSET, TL_UNSET};
+		long r[3] = { TL_UNSET, TL_UNSET, TL_UNSET };
 		char buf[4];
 
 		syslet_atom_init(&a[0], SYS_getpid, &r[0], 0, 0, 0, 0, 0, 0, 0);

@@ -51,17 +51,17 @@ static void creds_dir_remove(struct creds_dir *c)
 }
 
 /* openat(path, flags) on a helper (SUBMIT_ASYNC), waited for. */
-static long open_on_helper(struct syslet_ctx *ctx, const char *path,
-			   int flags)
+static long open_on_helper(struct syslet_ctx *ctx, const char *path, int flags)
 {
 	struct syslet_atom a;
 	long r = TL_UNSET;
 
 	syslet_atom_init(&a, SYS_openat, &r, 0, AT_FDCWD, (long)path, flags,
 			 0600, 0, 0);
-	ck_assert_int_eq(syslet_submit(ctx, &a,
-				       SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
-			 SYSLET_DONE);
+	ck_assert_int_eq(
+		syslet_submit(ctx, &a,
+			      SYSLET_SUBMIT_ASYNC | SYSLET_SUBMIT_WAIT),
+		SYSLET_DONE);
 	return r;
 }
 
@@ -162,8 +162,8 @@ static void *no_dac_thread(void *arg)
 
 	ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
 	memcpy(saved, d, sizeof(d));
-	d[0].effective &= ~((1u << CAP_DAC_OVERRIDE) |
-			    (1u << CAP_DAC_READ_SEARCH));
+	d[0].effective &=
+		~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
 	ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
 	n->theirs = open_on_helper(n->ctx, n->c->theirs, O_RDONLY);
 	ck_assert_int_eq(syscall(SYS_capset, &h, saved), 0);

@@ -12,7 +12,7 @@
 /* Readiness, without waiting. */
 static int readable_poll(int fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int n = poll(&p, 1, 0);
 
 	ck_assert_int_ge(n, 0);
@@ -22,7 +22,7 @@ static int readable_poll(int fd)
 /* Wait (up to the hang limit) for @fd to become readable with poll(). */
 static void wait_readable_poll(int fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int n;
 
 	do
@@ -84,7 +84,7 @@ END_TEST
 START_TEST(test_epoll_level)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
-	struct epoll_event ev = {.events = EPOLLIN}, out[4];
+	struct epoll_event ev = { .events = EPOLLIN }, out[4];
 	struct syslet_completion c[4];
 	static struct pending pd[3];
 	int fd = syslet_eventfd(ctx), ep, p[2], i, n;
@@ -222,7 +222,7 @@ END_TEST
 START_TEST(test_epoll_edge)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLET}, out[2];
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET }, out[2];
 	struct syslet_completion c[8];
 	static struct pending pd[4];
 	int fd = syslet_eventfd(ctx), ep, p[2], i, n, round;

@@ -31,7 +31,7 @@ static long eventfd_id(int fd)
 
 static int readable(int fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
@@ -62,7 +62,7 @@ static int have_helper(void)
 /* Wait for one completion in the child, with the hang limit. */
 static int child_wait1(struct syslet_ctx *ctx, struct syslet_completion *c)
 {
-	struct timespec to = {TL_HANG_S, 0};
+	struct timespec to = { TL_HANG_S, 0 };
 	int rc;
 
 	do
@@ -141,7 +141,7 @@ static int child_checks(struct forked *f)
 	CHECK(19, syslet_submit(f->ctx, &rd2, 0) == SYSLET_QUEUED);
 	CHECK(20, write(q[1], "c", 1) == 1);
 	{
-		struct pollfd p = {.fd = f->efd, .events = POLLIN};
+		struct pollfd p = { .fd = f->efd, .events = POLLIN };
 
 		CHECK(21, poll(&p, 1, TL_HANG_S * 1000) == 1);
 	}

@@ -114,7 +114,7 @@ START_TEST(test_getpid_getppid_on_helper)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_atom a[2];
-	long r[2] = {TL_UNSET, TL_UNSET};
+	long r[2] = { TL_UNSET, TL_UNSET };
 
 	syslet_atom_init(&a[0], SYS_getpid, &r[0], SYSLET_ASYNC, 0, 0, 0, 0, 0,
 			 0);
@@ -136,7 +136,7 @@ START_TEST(test_caller_class_refuses_async)
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	static unsigned char mask[128];
 	struct syslet_atom a, b[2];
-	long r = TL_UNSET, rb[2] = {TL_UNSET, TL_UNSET};
+	long r = TL_UNSET, rb[2] = { TL_UNSET, TL_UNSET };
 	int p[2];
 
 	tl_pipe(p);
@@ -221,7 +221,7 @@ START_TEST(test_caller_chain_blocks_submitter)
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	static unsigned char mask[128], native[128];
 	struct syslet_atom a[2];
-	long r[2] = {TL_UNSET, TL_UNSET};
+	long r[2] = { TL_UNSET, TL_UNSET };
 	struct late l;
 	cpu_set_t one, saved;
 	pthread_t t;

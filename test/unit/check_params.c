@@ -57,13 +57,13 @@ START_TEST(test_create_valid_edges)
 		uint32_t min, max, depth, idle, flags, spin;
 		int32_t sig;
 	} ok[] = {
-		{0, 1, 1, 1, 0, 0, 0},
-		{1, 1, 1, 1, 0, 0, 0},
-		{0, 4096, 65536, 1, 0, 50, 0},
-		{4096, 4096, 16, 100000, SYSLET_CTX_NO_PIN, 0, 0},
-		{0, 8, 8, 1, SYSLET_CTX_FLAGS_ALL, 100, SIGUSR2},
-		{0, 8, 8, 1, 0, 50, 1},
-		{0, 8, 8, 1, 0, 50, 31},
+		{ 0, 1, 1, 1, 0, 0, 0 },
+		{ 1, 1, 1, 1, 0, 0, 0 },
+		{ 0, 4096, 65536, 1, 0, 50, 0 },
+		{ 4096, 4096, 16, 100000, SYSLET_CTX_NO_PIN, 0, 0 },
+		{ 0, 8, 8, 1, SYSLET_CTX_FLAGS_ALL, 100, SIGUSR2 },
+		{ 0, 8, 8, 1, 0, 50, 1 },
+		{ 0, 8, 8, 1, 0, 50, 31 },
 	};
 	struct syslet_params p;
 	struct syslet_ctx *ctx;
@@ -110,28 +110,28 @@ START_TEST(test_create_invalid)
 		enum bad_field f;
 		int64_t v;
 	} bad[] = {
-		{"max_helpers 0", B_MAX, 0},
-		{"max_helpers 4097", B_MAX, 4097},
-		{"max_helpers UINT32_MAX", B_MAX, UINT32_MAX},
-		{"min_helpers 65 > max 64", B_MIN, 65},
-		{"min_helpers 4097", B_MIN, 4097},
-		{"queue_depth 0", B_DEPTH, 0},
-		{"queue_depth 65537", B_DEPTH, 65537},
-		{"queue_depth UINT32_MAX", B_DEPTH, UINT32_MAX},
-		{"idle_timeout_ms 0", B_IDLE, 0},
-		{"flags 0x4", B_FLAGS, 0x4},
-		{"flags 0x80000000", B_FLAGS, 0x80000000u},
-		{"flags ~ALL", B_FLAGS, ~SYSLET_CTX_FLAGS_ALL},
-		{"cancel_signal SIGKILL", B_SIG, SIGKILL},
-		{"cancel_signal SIGSTOP", B_SIG, SIGSTOP},
-		{"cancel_signal 32", B_SIG, 32},
-		{"cancel_signal 33", B_SIG, 33},
-		{"cancel_signal -1", B_SIG, -1},
-		{"cancel_signal INT32_MIN", B_SIG, INT32_MIN},
-		{"cancel_signal 65", B_SIG, 65},
-		{"cancel_signal 66", B_SIG, 66},
-		{"cancel_signal 1000", B_SIG, 1000},
-		{"cancel_signal INT32_MAX", B_SIG, INT32_MAX},
+		{ "max_helpers 0", B_MAX, 0 },
+		{ "max_helpers 4097", B_MAX, 4097 },
+		{ "max_helpers UINT32_MAX", B_MAX, UINT32_MAX },
+		{ "min_helpers 65 > max 64", B_MIN, 65 },
+		{ "min_helpers 4097", B_MIN, 4097 },
+		{ "queue_depth 0", B_DEPTH, 0 },
+		{ "queue_depth 65537", B_DEPTH, 65537 },
+		{ "queue_depth UINT32_MAX", B_DEPTH, UINT32_MAX },
+		{ "idle_timeout_ms 0", B_IDLE, 0 },
+		{ "flags 0x4", B_FLAGS, 0x4 },
+		{ "flags 0x80000000", B_FLAGS, 0x80000000u },
+		{ "flags ~ALL", B_FLAGS, ~SYSLET_CTX_FLAGS_ALL },
+		{ "cancel_signal SIGKILL", B_SIG, SIGKILL },
+		{ "cancel_signal SIGSTOP", B_SIG, SIGSTOP },
+		{ "cancel_signal 32", B_SIG, 32 },
+		{ "cancel_signal 33", B_SIG, 33 },
+		{ "cancel_signal -1", B_SIG, -1 },
+		{ "cancel_signal INT32_MIN", B_SIG, INT32_MIN },
+		{ "cancel_signal 65", B_SIG, 65 },
+		{ "cancel_signal 66", B_SIG, 66 },
+		{ "cancel_signal 1000", B_SIG, 1000 },
+		{ "cancel_signal INT32_MAX", B_SIG, INT32_MAX },
 	};
 	struct syslet_params p;
 	struct syslet_ctx *ctx;
@@ -305,7 +305,7 @@ START_TEST(test_errno_unchanged)
 	struct syslet_ctx *ctx, *bad_ctx = NULL;
 	struct syslet_atom a, rd, badfd;
 	struct syslet_completion c[4];
-	struct timespec zero = {0, 0}, bad_ts = {0, -1};
+	struct timespec zero = { 0, 0 }, bad_ts = { 0, -1 };
 	long ret = TL_UNSET, rret = TL_UNSET, bret = TL_UNSET;
 	char buf[8];
 	int p0[2];

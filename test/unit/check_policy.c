@@ -127,23 +127,23 @@ static const struct {
 	int setting;
 	uint32_t value;
 } good_settings[] = {
-	{"set helpers.min 0", SP_HELPERS_MIN, 0},
-	{"set helpers.min 64", SP_HELPERS_MIN, 64},
-	{"set helpers.max 1", SP_HELPERS_MAX, 1},
-	{"set helpers.max 4096", SP_HELPERS_MAX, 4096},
-	{"set helpers.idle_ms 1", SP_HELPERS_IDLE_MS, 1},
-	{"set helpers.idle_ms 86400000", SP_HELPERS_IDLE_MS, 86400000},
-	{"set helpers.spin_us 0", SP_HELPERS_SPIN_US, 0},
-	{"set helpers.spin_us 100000", SP_HELPERS_SPIN_US, 100000},
-	{"set helpers.pin off", SP_HELPERS_PIN, 0},
-	{"set helpers.pin on", SP_HELPERS_PIN, 1},
-	{"set queue.depth 1", SP_QUEUE_DEPTH, 1},
-	{"set queue.depth 65536", SP_QUEUE_DEPTH, 65536},
-	{"set backstop on", SP_BACKSTOP, 1},
-	{"set backstop off", SP_BACKSTOP, 0},
-	{"set report.block_us 0", SP_BLOCK_US, 0},
-	{"set report.block_us 0000250", SP_BLOCK_US, 250},
-	{"set report.block_us 60000000", SP_BLOCK_US, 60000000},
+	{ "set helpers.min 0", SP_HELPERS_MIN, 0 },
+	{ "set helpers.min 64", SP_HELPERS_MIN, 64 },
+	{ "set helpers.max 1", SP_HELPERS_MAX, 1 },
+	{ "set helpers.max 4096", SP_HELPERS_MAX, 4096 },
+	{ "set helpers.idle_ms 1", SP_HELPERS_IDLE_MS, 1 },
+	{ "set helpers.idle_ms 86400000", SP_HELPERS_IDLE_MS, 86400000 },
+	{ "set helpers.spin_us 0", SP_HELPERS_SPIN_US, 0 },
+	{ "set helpers.spin_us 100000", SP_HELPERS_SPIN_US, 100000 },
+	{ "set helpers.pin off", SP_HELPERS_PIN, 0 },
+	{ "set helpers.pin on", SP_HELPERS_PIN, 1 },
+	{ "set queue.depth 1", SP_QUEUE_DEPTH, 1 },
+	{ "set queue.depth 65536", SP_QUEUE_DEPTH, 65536 },
+	{ "set backstop on", SP_BACKSTOP, 1 },
+	{ "set backstop off", SP_BACKSTOP, 0 },
+	{ "set report.block_us 0", SP_BLOCK_US, 0 },
+	{ "set report.block_us 0000250", SP_BLOCK_US, 250 },
+	{ "set report.block_us 60000000", SP_BLOCK_US, 60000000 },
 };
 
 START_TEST(test_settings)
@@ -232,65 +232,65 @@ static const struct {
 	const char *reason;
 } one_error[] = {
 	/* unknown system call */
-	{"foo nowait", 1, 1, "unknown system call 'foo'"},
-	{"  pread helper", 1, 3,
-	 "unknown system call 'pread' (the C library's pread() makes pread64)"},
-	{"\n\nREAD nowait", 3, 1, "unknown system call 'READ'"},
-	{"sys_read nowait", 1, 1, "unknown system call 'sys_read'"},
+	{ "foo nowait", 1, 1, "unknown system call 'foo'" },
+	{ "  pread helper", 1, 3,
+	  "unknown system call 'pread' (the C library's pread() makes pread64)" },
+	{ "\n\nREAD nowait", 3, 1, "unknown system call 'READ'" },
+	{ "sys_read nowait", 1, 1, "unknown system call 'sys_read'" },
 	/* unknown setting */
-	{"set nope 1", 1, 5, "unknown setting 'nope'"},
-	{"set helpers 1", 1, 5, "unknown setting 'helpers'"},
+	{ "set nope 1", 1, 5, "unknown setting 'nope'" },
+	{ "set helpers 1", 1, 5, "unknown setting 'helpers'" },
 	/* bad values */
-	{"set helpers.max 0", 1, 17,
-	 "bad value '0' for helpers.max: expected an integer from 1 to 4096"},
-	{"set helpers.max 4097", 1, 17, "bad value '4097'"},
-	{"set helpers.max -1", 1, 17, "bad value '-1'"},
-	{"set helpers.max 0x10", 1, 17, "bad value '0x10'"},
-	{"set helpers.max 99999999999", 1, 17, "bad value '99999999999'"},
-	{"set helpers.min 4097", 1, 17, "bad value '4097'"},
-	{"set helpers.idle_ms 0", 1, 21, "bad value '0' for helpers.idle_ms"},
-	{"set helpers.spin_us 100001", 1, 21, "bad value '100001'"},
-	{"set helpers.pin yes", 1, 17,
-	 "bad value 'yes' for helpers.pin: expected on or off"},
-	{"set queue.depth 65537", 1, 17, "bad value '65537'"},
-	{"set backstop ON", 1, 14, "bad value 'ON' for backstop"},
-	{"set report.block_us 60000001", 1, 21, "bad value '60000001'"},
-	{"read fast", 1, 6,
-	 "unknown route 'fast': expected inline, nowait, helper or trap"},
+	{ "set helpers.max 0", 1, 17,
+	  "bad value '0' for helpers.max: expected an integer from 1 to 4096" },
+	{ "set helpers.max 4097", 1, 17, "bad value '4097'" },
+	{ "set helpers.max -1", 1, 17, "bad value '-1'" },
+	{ "set helpers.max 0x10", 1, 17, "bad value '0x10'" },
+	{ "set helpers.max 99999999999", 1, 17, "bad value '99999999999'" },
+	{ "set helpers.min 4097", 1, 17, "bad value '4097'" },
+	{ "set helpers.idle_ms 0", 1, 21, "bad value '0' for helpers.idle_ms" },
+	{ "set helpers.spin_us 100001", 1, 21, "bad value '100001'" },
+	{ "set helpers.pin yes", 1, 17,
+	  "bad value 'yes' for helpers.pin: expected on or off" },
+	{ "set queue.depth 65537", 1, 17, "bad value '65537'" },
+	{ "set backstop ON", 1, 14, "bad value 'ON' for backstop" },
+	{ "set report.block_us 60000001", 1, 21, "bad value '60000001'" },
+	{ "read fast", 1, 6,
+	  "unknown route 'fast': expected inline, nowait, helper or trap" },
 	/* missing words, extra words */
-	{"set", 1, 4, "missing setting name after 'set'"},
-	{"set helpers.max", 1, 16, "missing value for helpers.max"},
-	{"set helpers.max # 4", 1, 16, "missing value for helpers.max"},
-	{"read", 1, 5, "missing route after 'read'"},
-	{"read nowait now", 1, 13, "unexpected 'now' after the route"},
-	{"set backstop on off", 1, 17, "unexpected 'off' after the value"},
+	{ "set", 1, 4, "missing setting name after 'set'" },
+	{ "set helpers.max", 1, 16, "missing value for helpers.max" },
+	{ "set helpers.max # 4", 1, 16, "missing value for helpers.max" },
+	{ "read", 1, 5, "missing route after 'read'" },
+	{ "read nowait now", 1, 13, "unexpected 'now' after the route" },
+	{ "set backstop on off", 1, 17, "unexpected 'off' after the value" },
 	/* contradictions */
-	{"rt_sigprocmask helper", 1, 16,
-	 "contradiction: rt_sigprocmask never leaves the calling thread (class caller)"},
-	{"\tgettid nowait", 1, 9,
-	 "contradiction: gettid never leaves the calling thread (class emulated)"},
-	{"set helpers.min 8\nset helpers.max 4", 2, 5,
-	 "contradiction: helpers.min 8 is above helpers.max 4"},
-	{"set helpers.max 4\n# x\nset helpers.min 8", 3, 5,
-	 "contradiction: helpers.min 8 is above helpers.max 4"},
-	{"set helpers.min 100", 1, 5,
-	 "contradiction: helpers.min 100 is above helpers.max 64"},
-	{"openat trap", 1, 8,
-	 "contradiction: trap for openat needs 'set backstop on'"},
-	{"set backstop off\n  openat   trap", 2, 12,
-	 "contradiction: trap for openat needs 'set backstop on'"},
+	{ "rt_sigprocmask helper", 1, 16,
+	  "contradiction: rt_sigprocmask never leaves the calling thread (class caller)" },
+	{ "\tgettid nowait", 1, 9,
+	  "contradiction: gettid never leaves the calling thread (class emulated)" },
+	{ "set helpers.min 8\nset helpers.max 4", 2, 5,
+	  "contradiction: helpers.min 8 is above helpers.max 4" },
+	{ "set helpers.max 4\n# x\nset helpers.min 8", 3, 5,
+	  "contradiction: helpers.min 8 is above helpers.max 4" },
+	{ "set helpers.min 100", 1, 5,
+	  "contradiction: helpers.min 100 is above helpers.max 64" },
+	{ "openat trap", 1, 8,
+	  "contradiction: trap for openat needs 'set backstop on'" },
+	{ "set backstop off\n  openat   trap", 2, 12,
+	  "contradiction: trap for openat needs 'set backstop on'" },
 	/* duplicates */
-	{"read nowait\n\nread helper", 3, 1,
-	 "duplicate rule for read (first at line 1)"},
-	{"read nowait\nread nowait", 2, 1, "duplicate rule for read"},
-	{"set queue.depth 1\nset  queue.depth 2", 2, 6,
-	 "duplicate setting queue.depth (first set at line 1)"},
+	{ "read nowait\n\nread helper", 3, 1,
+	  "duplicate rule for read (first at line 1)" },
+	{ "read nowait\nread nowait", 2, 1, "duplicate rule for read" },
+	{ "set queue.depth 1\nset  queue.depth 2", 2, 6,
+	  "duplicate setting queue.depth (first set at line 1)" },
 	/* what an error message quotes stays printable */
-	{"re\x01"
-	 "d nowait",
-	 1, 1, "unknown system call 're?d'"},
-	{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa nowait", 1, 1,
-	 "unknown system call 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'"},
+	{ "re\x01"
+	  "d nowait",
+	  1, 1, "unknown system call 're?d'" },
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa nowait", 1, 1,
+	  "unknown system call 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'" },
 };
 
 START_TEST(test_one_error)
@@ -325,8 +325,8 @@ START_TEST(test_every_error)
 {
 	static const struct {
 		unsigned int line, col;
-	} where[] = {{1, 1},  {2, 17}, {3, 5}, {4, 6},
-		     {4, 11}, {5, 1},  {5, 8}, {7, 1}};
+	} where[] = { { 1, 1 },	 { 2, 17 }, { 3, 5 }, { 4, 6 },
+		      { 4, 11 }, { 5, 1 },  { 5, 8 }, { 7, 1 } };
 	struct sp_policy p;
 	struct errs es;
 	size_t i;
@@ -443,7 +443,7 @@ static void file_collect(void *arg, const char *file, unsigned int line,
 
 START_TEST(test_load)
 {
-	struct file_errs fe = {0};
+	struct file_errs fe = { 0 };
 	struct sp_policy p;
 	char path[64], *big;
 

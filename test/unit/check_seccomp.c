@@ -166,7 +166,8 @@ static pid_t dead_pid(void)
 
 START_TEST(test_board_join)
 {
-	pid_t me = getpid(), tid = (pid_t)syscall(SYS_gettid), dead = dead_pid();
+	pid_t me = getpid(), tid = (pid_t)syscall(SYS_gettid),
+	      dead = dead_pid();
 	struct ss_board *b;
 	int fd = ss_board_create(&b);
 

@@ -132,7 +132,7 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	struct unit *u = calloc(BATCH, sizeof(*u));
 	struct syslet_completion cq[BATCH];
-	struct timespec to = {TL_HANG_S, 0};
+	struct timespec to = { TL_HANG_S, 0 };
 	int i = 0;
 
 	if (!u) {

@@ -122,10 +122,10 @@ START_TEST(test_invalid)
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_atom a, ok;
 	long ret = TL_UNSET, refval = 0;
-	long slots[2] = {0, 0};
+	long slots[2] = { 0, 0 };
 	int max = syslet_syscall_max();
-	static const int bad_nrs[] = {-1,  INT32_MIN, 400,	337,
-				      423, 512,	      INT32_MAX};
+	static const int bad_nrs[] = { -1,  INT32_MIN, 400,	 337,
+				       423, 512,       INT32_MAX };
 	size_t i;
 
 	syslet_atom_init(&ok, SYS_getpid, &ret, 0, 0, 0, 0, 0, 0, 0);
@@ -495,7 +495,7 @@ START_TEST(test_ebusy)
 	struct syslet_atom rd;
 	struct syslet_completion c;
 	long ret = TL_UNSET;
-	char buf[4] = {0};
+	char buf[4] = { 0 };
 	int p[2];
 
 	tl_pipe(p);
@@ -656,7 +656,7 @@ START_TEST(test_big_pipe_write)
 	char *src = malloc(BIG);
 	struct syslet_atom wr;
 	struct syslet_completion c;
-	struct reader r = {0};
+	struct reader r = { 0 };
 	long ret = TL_UNSET;
 	pthread_t t;
 	int p[2];
@@ -705,13 +705,13 @@ END_TEST
 /* writev of uneven segments, larger than the pipe: the vector continues. */
 START_TEST(test_big_pipe_writev)
 {
-	static const size_t seg[] = {1, 70000, 3, 65536, 0, 99999, 4097, 1};
+	static const size_t seg[] = { 1, 70000, 3, 65536, 0, 99999, 4097, 1 };
 	enum { NSEG = sizeof(seg) / sizeof(seg[0]) };
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct iovec iov[NSEG];
 	struct syslet_atom wr;
 	struct syslet_completion c;
-	struct reader r = {0};
+	struct reader r = { 0 };
 	size_t total = 0, i;
 	char *src;
 	long ret = TL_UNSET;

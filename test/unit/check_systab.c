@@ -264,7 +264,7 @@ static const struct {
 	const char *name;
 	int nr;
 } header_calls[] = {
-#define X(name) {#name, __NR_##name},
+#define X(name) { #name, __NR_##name },
 	UNISTD_64_NAMES(X)
 #undef X
 };

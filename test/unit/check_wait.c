@@ -53,7 +53,7 @@ static void submit_reads(struct syslet_ctx *ctx, int n)
 /* Each of the first @n jobs exactly once among @c, with its data. */
 static void check_jobs(const struct syslet_completion *c, int n)
 {
-	int seen[NCHAINS] = {0};
+	int seen[NCHAINS] = { 0 };
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -137,7 +137,7 @@ START_TEST(test_timeout_nothing_in_flight)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_completion c;
-	struct timespec to = {0, 50 * 1000000L}, zero = {0, 0};
+	struct timespec to = { 0, 50 * 1000000L }, zero = { 0, 0 };
 	int64_t t0, dt;
 	int rc;
 
@@ -186,7 +186,7 @@ START_TEST(test_timeout_fewer_than_min)
 {
 	struct syslet_ctx *ctx = tl_ctx(1, 0);
 	struct syslet_completion c[4];
-	struct timespec to = {0, 30 * 1000000L};
+	struct timespec to = { 0, 30 * 1000000L };
 	struct syslet_atom inl, blk, fin;
 	long r1 = TL_UNSET, r2 = TL_UNSET, r3 = TL_UNSET;
 	char b;
@@ -330,7 +330,7 @@ START_TEST(test_eintr)
 {
 	struct syslet_ctx *ctx = tl_ctx(0, 0);
 	struct syslet_completion c;
-	struct timespec to = {TL_HANG_S, 0};
+	struct timespec to = { TL_HANG_S, 0 };
 	struct sigaction old;
 	struct kicker k;
 	pthread_t t;
@@ -421,8 +421,8 @@ START_TEST(test_invalid)
 	struct syslet_atom a;
 	long r = TL_UNSET;
 	struct timespec bad[] = {
-		{-1, 0},	  {0, -1},  {0, 1000000000L},
-		{0, 2000000000L}, {-5, -5}, {1, 1000000000L},
+		{ -1, 0 },	    { 0, -1 },	{ 0, 1000000000L },
+		{ 0, 2000000000L }, { -5, -5 }, { 1, 1000000000L },
 	};
 	size_t i;
 
@@ -459,7 +459,7 @@ START_TEST(test_min_zero_is_reap)
 	struct syslet_completion c[4];
 	struct syslet_atom a[3], rd;
 	long r[3], rr = TL_UNSET;
-	struct timespec to = {TL_HANG_S, 0};
+	struct timespec to = { TL_HANG_S, 0 };
 	char b;
 	int p[2], i;
 
@@ -505,7 +505,7 @@ struct waiter {
 static void *wait_thread(void *arg)
 {
 	struct waiter *w = arg;
-	struct timespec to = {TL_HANG_S, 0};
+	struct timespec to = { TL_HANG_S, 0 };
 
 	while (w->got < w->want) {
 		int rc = syslet_wait(w->ctx, w->c + w->got, 1, 1, &to);

@@ -63,7 +63,7 @@ static inline int64_t tl_now_ns(void)
 
 static inline void tl_sleep_ms(long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
@@ -229,7 +229,7 @@ static inline void tl_destroy(struct syslet_ctx *ctx)
 static inline void tl_wait_n(struct syslet_ctx *ctx,
 			     struct syslet_completion *cqes, unsigned int n)
 {
-	struct timespec to = {TL_HANG_S, 0};
+	struct timespec to = { TL_HANG_S, 0 };
 	unsigned int got = 0;
 
 	while (got < n) {
@@ -296,9 +296,10 @@ static inline int tl_read_small(const char *path, char *buf, size_t len)
  */
 static inline int tl_same_call(long n, long nr)
 {
-	static const long rd[] = {SYS_read, SYS_readv, SYS_preadv, SYS_preadv2};
-	static const long wr[] = {SYS_write, SYS_writev, SYS_pwritev,
-				  SYS_pwritev2};
+	static const long rd[] = { SYS_read, SYS_readv, SYS_preadv,
+				   SYS_preadv2 };
+	static const long wr[] = { SYS_write, SYS_writev, SYS_pwritev,
+				   SYS_pwritev2 };
 	const long *fam = NULL;
 	size_t i;
 
