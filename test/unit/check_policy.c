@@ -17,6 +17,7 @@
 
 #include <syslet.h>
 
+#include "testlib.h"
 #include "../../src/policy/policy.h"
 
 #define MAXERR 32
@@ -540,11 +541,5 @@ static Suite *policy_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tl_run(policy_suite());
 }

@@ -4,11 +4,13 @@
  * files into processes (src/report/read.c): slots summed, exec'd
  * images of one process merged, other versions refused.
  */
+#define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "testlib.h"
 #include "../../src/report/report.h"
 
 static struct sr_file *file(int pid, uint64_t start, uint32_t seq,
@@ -131,21 +133,20 @@ START_TEST(test_refused)
 }
 END_TEST
 
-int main(void)
+static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_bucket);
 	tcase_add_test(tc, test_slots_summed);
 	tcase_add_test(tc, test_exec_merged);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int main(void)
+{
+	return tl_run(report_suite());
 }

@@ -3,6 +3,7 @@
  * The system call table, through the public API only: syslet_syscall_class,
  * syslet_syscall_name, syslet_syscall_lookup and syslet_syscall_max.
  */
+#define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +12,8 @@
 #include <sys/syscall.h>
 
 #include <syslet.h>
+
+#include "testlib.h"
 
 /*
  * Every name <asm/unistd_64.h> defines (Debian 12, up to 450), generated
@@ -309,11 +312,5 @@ static Suite *systab_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(systab_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tl_run(systab_suite());
 }
