@@ -268,6 +268,10 @@ extern bool sl_ident_tracked;
 /* Some thread's identity changed, or may have: every thread re-captures.
  * Async-signal-safe. */
 void sl_ident_changed(void);
+/* The calling thread's credentials changed and no other thread's (a raw
+ * set*id call, not the C library's broadcast): it alone re-captures, and
+ * helpers need not look at their own.  Async-signal-safe. */
+void sl_ident_changed_self(void);
 
 /*
  * The calling thread made an attribute of its own that a helper cannot
@@ -314,7 +318,9 @@ struct sl_ident_rule {
 };
 extern const struct sl_ident_rule sl_ident_rules[];
 extern const unsigned int sl_ident_nrules;
-/* Act on it: the preload layer's wrappers, after the call. */
-void sl_ident_after(long nr, const long *args);
+/* Act on it: the preload layer's wrappers, after the call.  @raw: made by
+ * syscall(), not by the C library's wrapper that repeats it on every
+ * thread. */
+void sl_ident_after(long nr, const long *args, bool raw);
 
 #endif

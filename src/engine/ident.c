@@ -242,6 +242,14 @@ void sl_ident_changed(void)
 	__atomic_add_fetch(&sl_ident_epoch, 1, __ATOMIC_SEQ_CST);
 }
 
+static void cache_forget(pid_t tid);
+
+void sl_ident_changed_self(void)
+{
+	me.id = 0;
+	cache_forget((pid_t)sl_sys0(SYS_gettid));
+}
+
 static bool pinned_tid(pid_t tid)
 {
 	unsigned int i;
@@ -360,7 +368,8 @@ const struct sl_ident *sl_ident_of(pid_t tid)
 
 	if (pinned_tid(tid))
 		return 0;
-	if (c->tid == tid && c->epoch == e && now < c->until &&
+	if (c->tid == tid && c->epoch == e &&
+	    now < __atomic_load_n(&c->until, __ATOMIC_ACQUIRE) &&
 	    sl_ident_tracked)
 		return c->id;
 	if (capture_task(tid, &id))
@@ -370,6 +379,17 @@ const struct sl_ident *sl_ident_of(pid_t tid)
 	c->until = now + CACHE_NS;
 	c->id = sl_ident_intern(&id);
 	return c->id;
+}
+
+/* The thread @tid changed itself (sl_ident_changed_self()): its entry,
+ * written by the listener alone, is stale.  (Under the backstop the
+ * listener also sees the change itself and moves the epoch.) */
+static void cache_forget(pid_t tid)
+{
+	typeof(&cache[0]) c = &cache[(unsigned int)tid % CACHE];
+
+	if (__atomic_load_n(&c->tid, __ATOMIC_ACQUIRE) == tid)
+		__atomic_store_n(&c->until, 0, __ATOMIC_RELEASE);
 }
 
 void sl_ident_atfork_child(void)

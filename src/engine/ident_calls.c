@@ -108,11 +108,35 @@ enum sl_ident_effect sl_ident_effect(long nr, const long *args)
 	return SL_IDENT_NONE;
 }
 
-void sl_ident_after(long nr, const long *args)
+/* Credential calls act on their caller alone (the kernel's set*id are
+ * per task); the C library repeats its wrappers on every thread. */
+static bool thread_only(long nr)
+{
+	switch (nr) {
+	case SYS_setuid:
+	case SYS_setgid:
+	case SYS_setreuid:
+	case SYS_setregid:
+	case SYS_setresuid:
+	case SYS_setresgid:
+	case SYS_setfsuid:
+	case SYS_setfsgid:
+	case SYS_setgroups:
+	case SYS_capset:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void sl_ident_after(long nr, const long *args, bool raw)
 {
 	switch (sl_ident_effect(nr, args)) {
 	case SL_IDENT_CHANGES:
-		sl_ident_changed();
+		if (raw && thread_only(nr))
+			sl_ident_changed_self();
+		else
+			sl_ident_changed();
 		break;
 	case SL_IDENT_PINS:
 		sl_ident_pin_self();

@@ -29,7 +29,7 @@ static long after(long nr, long ret, long a0, long a1)
 	int saved = errno;
 
 	if (ret >= 0 || nr == SYS_setfsuid || nr == SYS_setfsgid)
-		sl_ident_after(nr, args);
+		sl_ident_after(nr, args, false);
 	errno = saved;
 	return ret;
 }
@@ -164,7 +164,7 @@ __attribute__((no_sanitize("address"))) SHIM_EXPORT long syscall(long nr, ...)
 	r = REAL(syscall)(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (r >= 0 || nr == SYS_setfsuid || nr == SYS_setfsgid) {
 		saved = errno;
-		sl_ident_after(nr, a);
+		sl_ident_after(nr, a, true);
 		errno = saved;
 	}
 	return r;
