@@ -29,10 +29,10 @@ one() {
 		rm -f "$tmp/late.out" "$tmp/late.flag"
 		if [ $how = shim ]; then
 			(cd "$tmp" && LD_PRELOAD=$shim SYSLET_POLICY=$pol \
-				timeout -k 5 60 sh -c "$cmd") >"$tmp/$how.out" \
+				timeout -k 5 300 sh -c "$cmd") >"$tmp/$how.out" \
 				2>"$tmp/$how.err"
 		else
-			(cd "$tmp" && timeout -k 5 60 sh -c "$cmd") \
+			(cd "$tmp" && timeout -k 5 300 sh -c "$cmd") \
 				>"$tmp/$how.out" 2>"$tmp/$how.err"
 		fi
 		echo "status $?" >>"$tmp/$how.out"

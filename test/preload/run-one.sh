@@ -84,7 +84,7 @@ run() {
 	done
 	shift
 	# shellcheck disable=SC2086 # prefix and envs are word lists
-	(cd "$tmp" && timeout -k 5 60 $prefix env -u LD_PRELOAD \
+	(cd "$tmp" && timeout -k 5 300 $prefix env -u LD_PRELOAD \
 		-u SYSLET_ROUTE -u SYSLET_CANCEL_SIGNAL $envs "$prog" "$@" \
 		>"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null)
 	echo $? >"$tmp/$name.rc"
