@@ -54,8 +54,9 @@ static int check(int n, char **files)
 		settings += p.settings;
 	}
 	if (errors) {
-		fprintf(stderr, "syslet policy: %u error%s\n", errors,
-			errors == 1 ? "" : "s");
+		/* One error is its own line: no count after it. */
+		if (errors > 1)
+			fprintf(stderr, "syslet policy: %u errors\n", errors);
 		return 2;
 	}
 	printf("%d file%s, %u rule%s, %u setting%s: no errors\n", n,

@@ -28,17 +28,37 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* The JSON of the file @path, or NULL after one line on stderr. */
+static json_object *read_json(const char *path)
+{
+	json_object *r = 0;
+	char why[256], *text;
+	size_t len;
+
+	if (rp_read_file(path, &text, &len, why, sizeof(why))) {
+		fprintf(stderr, "syslet policy export: %s: %s\n", path, why);
+		return 0;
+	}
+	if (len <= RP_MAX_FILE)
+		r = json_tokener_parse(text);
+	free(text);
+	if (!r)
+		fprintf(stderr, "syslet policy export: %s: not a JSON file\n",
+			path);
+	return r;
+}
+
 /* Adds the report's observed calls to @seen (by number); 0 or -1. */
 static int gather(const char *path, unsigned char *seen)
 {
-	json_object *r = json_object_from_file(path), *s, *obs;
+	json_object *r = read_json(path), *s, *obs;
 	const char *why = 0;
 
 	if (!r)
-		why = "not a readable JSON file";
-	else if (!json_object_object_get_ex(r, "schema", &s) ||
-		 !json_object_is_type(s, json_type_string) ||
-		 strcmp(json_object_get_string(s), RP_SCHEMA))
+		return -1;
+	if (!json_object_object_get_ex(r, "schema", &s) ||
+	    !json_object_is_type(s, json_type_string) ||
+	    strcmp(json_object_get_string(s), RP_SCHEMA))
 		why = "not a " RP_SCHEMA " report";
 	else if (!json_object_object_get_ex(r, "observed_syscalls", &obs) ||
 		 !json_object_is_type(obs, json_type_object))

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,26 +60,39 @@ static void run_usage(FILE *f)
 	      f);
 }
 
-static bool readable(const char *p)
+/* Why @p cannot be the shim (ld.so would wait on a FIFO for ever), or 0. */
+static const char *unusable(const char *p)
 {
-	return p && access(p, R_OK) == 0;
+	struct stat st;
+
+	if (stat(p, &st) || access(p, R_OK))
+		return strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? "is a directory"
+					   : "not a regular file";
+	return 0;
 }
 
-/* --shim, $SYSLET_SHIM, the build tree next to us, then the install. */
+/* --shim, $SYSLET_SHIM, the build tree next to us, then the install;
+ * NULL after one line on stderr. */
 static const char *find_shim(const char *opt, char *buf, size_t len)
 {
 	/* Beside us (libtool's .libs/), the build tree, the install. */
 	static const char *const rel[] = { "/" SHIM_NAME, "/.libs/" SHIM_NAME,
 					   "/../lib/syslet/" SHIM_NAME };
+	const char *env = getenv("SYSLET_SHIM"), *why;
 	char exe[PATH_MAX];
 	ssize_t n;
 	size_t i;
 
-	if (opt)
-		return readable(opt) ? opt : 0;
-	if (getenv("SYSLET_SHIM") && *getenv("SYSLET_SHIM"))
-		return readable(getenv("SYSLET_SHIM")) ? getenv("SYSLET_SHIM")
-						       : 0;
+	if (opt || (env && *env)) {
+		why = unusable(opt ? opt : env);
+		if (!why)
+			return opt ? opt : env;
+		fprintf(stderr, "syslet run: %s %s: %s\n",
+			opt ? "--shim" : "SYSLET_SHIM", opt ? opt : env, why);
+		return 0;
+	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		const char *dir;
@@ -87,12 +101,16 @@ static const char *find_shim(const char *opt, char *buf, size_t len)
 		dir = dirname(exe); /* may point into exe: computed once */
 		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 			snprintf(buf, len, "%s%s", dir, rel[i]);
-			if (readable(buf))
+			if (!unusable(buf))
 				return buf;
 		}
 	}
 	snprintf(buf, len, "%s/%s", PKGLIBDIR, SHIM_NAME);
-	return readable(buf) ? buf : 0;
+	if (!unusable(buf))
+		return buf;
+	fprintf(stderr, "syslet run: cannot find %s (give --shim PATH)\n",
+		SHIM_NAME);
+	return 0;
 }
 
 /* Pass on what was sent to us; the terminal's signals reach the child's
@@ -166,6 +184,7 @@ int cmd_run(int argc, char **argv)
 	 * reachable on every return (no leak to report). */
 	static char *policy;
 	char buf[PATH_MAX], *preload;
+	struct stat st;
 	bool no_route = false, observing = false;
 	int c, failed[2] = { -1, -1 };
 
@@ -180,9 +199,16 @@ int cmd_run(int argc, char **argv)
 		case 'p':
 			free(policy);
 			policy = realpath(optarg, 0);
-			if (!policy) {
+			if (!policy || stat(policy, &st)) {
 				fprintf(stderr, "syslet run: %s: %s\n", optarg,
 					strerror(errno));
+				return 2;
+			}
+			if (!S_ISREG(st.st_mode)) {
+				fprintf(stderr, "syslet run: %s: %s\n", optarg,
+					S_ISDIR(st.st_mode)
+						? "is a directory"
+						: "not a regular file");
 				return 2;
 			}
 			break;
@@ -212,12 +238,8 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	shim = find_shim(shim_opt, buf, sizeof(buf));
-	if (!shim) {
-		fprintf(stderr,
-			"syslet run: cannot find %s (give --shim PATH)\n",
-			shim_opt ? shim_opt : SHIM_NAME);
+	if (!shim)
 		return 2;
-	}
 	old = getenv("LD_PRELOAD");
 	if (asprintf(&preload, "%s%s%s", shim, old && *old ? ":" : "",
 		     old ? old : "") < 0) {

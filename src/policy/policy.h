@@ -79,9 +79,16 @@ unsigned int sp_parse(struct sp_policy *p, const char *text, size_t len,
 /* load.c */
 /* Most bytes a policy file may have. */
 #define SP_MAX_FILE (256 * 1024)
-/* sp_parse() of the file @path ("-": standard input). */
+/*
+ * sp_parse() of the file @path ("-": standard input).  A path must name a
+ * regular file (else one error: "is a directory", "not a regular file");
+ * it is never waited for.  sp_load_file() never reads standard input: "-"
+ * is a file name there (the shim, whose standard input is the program's).
+ */
 unsigned int sp_load(struct sp_policy *p, const char *path, sp_error_fn *err,
 		     void *arg);
+unsigned int sp_load_file(struct sp_policy *p, const char *path,
+			  sp_error_fn *err, void *arg);
 
 /* settings.c */
 const char *sp_setting_name(int s);

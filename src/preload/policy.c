@@ -52,7 +52,7 @@ static void load_file(const char *path)
 	char what[160]; /* sl_warn_once() has 200 for the whole line */
 
 	file = policy;
-	if (!sp_load(&file, path, note_error, &fe)) {
+	if (!sp_load_file(&file, path, note_error, &fe)) {
 		policy = file;
 		return;
 	}

@@ -91,30 +91,57 @@ void rp_remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* A JSON report file, read whole and parsed (rp_parse()). */
-int rp_load(struct rp_report *r, const char *path, struct json_object **src,
-	    char *why, size_t whylen)
+/*
+ * @path opened for reading if it is a regular file: looked at first (to
+ * open no device), opened with O_NONBLOCK (a FIFO put there since must not
+ * wait for a writer), checked again, O_NONBLOCK cleared.  fd, or -1 with
+ * the reason in @why.
+ */
+static int open_regular(const char *path, char *why, size_t whylen)
 {
-	size_t len = 0, cap = 0;
-	char *buf = 0, *nb;
 	struct stat st;
-	ssize_t n = -1;
-	int fd, rc;
+	int fd = -1, fl;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		snprintf(why, whylen, "%s", strerror(errno));
+	if (stat(path, &st))
+		goto fail;
+	if (S_ISREG(st.st_mode)) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 || fstat(fd, &st))
+			goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "%s",
+			 S_ISDIR(st.st_mode) ? "is a directory"
+					     : "not a regular file");
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !fcntl(fd, F_SETFL, fl & ~O_NONBLOCK))
+		return fd;
+fail:
+	snprintf(why, whylen, "%s", strerror(errno));
+	if (fd >= 0)
 		close(fd);
-		snprintf(why, whylen, "is a directory");
+	return -1;
+}
+
+int rp_read_file(const char *path, char **text, size_t *size, char *why,
+		 size_t whylen)
+{
+	size_t len = 0, cap = 0;
+	char *buf = 0, *nb;
+	ssize_t n = -1;
+	int fd;
+
+	*text = 0;
+	*size = 0;
+	fd = open_regular(path, why, whylen);
+	if (fd < 0)
 		return -1;
-	}
 	for (;;) {
-		if (len == cap) {
+		if (len + 1 >= cap) { /* room for the NUL after the text */
 			cap = cap ? 2 * cap : 65536;
 			nb = cap <= 2 * (size_t)RP_MAX_FILE ? realloc(buf, cap)
 							    : 0;
@@ -124,7 +151,7 @@ int rp_load(struct rp_report *r, const char *path, struct json_object **src,
 			}
 			buf = nb;
 		}
-		n = read(fd, buf + len, cap - len);
+		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -135,7 +162,27 @@ int rp_load(struct rp_report *r, const char *path, struct json_object **src,
 		len += (size_t)n;
 	}
 	close(fd);
-	rc = n == 0 && buf ? rp_parse(r, buf, len, src, why, whylen) : -1;
+	if (n) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = 0;
+	*text = buf;
+	*size = len;
+	return 0;
+}
+
+/* A JSON report file, read whole and parsed (rp_parse()). */
+int rp_load(struct rp_report *r, const char *path, struct json_object **src,
+	    char *why, size_t whylen)
+{
+	size_t len;
+	char *buf;
+	int rc;
+
+	if (rp_read_file(path, &buf, &len, why, whylen))
+		return -1;
+	rc = rp_parse(r, buf, len, src, why, whylen);
 	free(buf);
 	return rc;
 }

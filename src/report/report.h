@@ -76,6 +76,11 @@ int rp_parse(struct rp_report *r, const char *buf, size_t len,
 /* report_file.c: the same from a file. */
 int rp_load(struct rp_report *r, const char *path, struct json_object **src,
 	    char *why, size_t whylen);
+/* The text of the regular file @path, NUL-terminated, in *@text (to
+ * free()), its length in *@size; never waits for a FIFO or reads a device.
+ * 0, or -1 with a reason in @why. */
+int rp_read_file(const char *path, char **text, size_t *size, char *why,
+		 size_t whylen);
 
 /* report_compare.c: @files the two names, for the heading. */
 int rp_compare(const struct rp_report *a, const struct rp_report *b,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -463,7 +464,21 @@ START_TEST(test_load)
 	ck_assert_str_eq(fe.reason, "cannot open: No such file or directory");
 	memset(&fe, 0, sizeof(fe));
 	ck_assert_uint_eq(sp_load(&p, "/", file_collect, &fe), 1);
-	ck_assert_str_eq(fe.reason, "cannot read: Is a directory");
+	ck_assert_str_eq(fe.reason, "is a directory");
+	memset(&fe, 0, sizeof(fe));
+	ck_assert_uint_eq(sp_load(&p, "/dev/null", file_collect, &fe), 1);
+	ck_assert_str_eq(fe.reason, "not a regular file");
+	/* A FIFO without a writer: refused, not waited for. */
+	snprintf(path, sizeof(path), "/tmp/check-policy-fifo.%d", getpid());
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	memset(&fe, 0, sizeof(fe));
+	ck_assert_uint_eq(sp_load(&p, path, file_collect, &fe), 1);
+	ck_assert_str_eq(fe.reason, "not a regular file");
+	unlink(path);
+	/* The shim's loader takes "-" as a name, never standard input. */
+	memset(&fe, 0, sizeof(fe));
+	ck_assert_uint_eq(sp_load_file(&p, "-", file_collect, &fe), 1);
+	ck_assert_str_eq(fe.reason, "cannot open: No such file or directory");
 
 	/* Too large: refused whole, not cut. */
 	big = malloc(SP_MAX_FILE + 1);
