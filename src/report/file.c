@@ -94,10 +94,10 @@ void rp_remove_dir(const char *dir)
 /*
  * @path opened for reading if it is a regular file: looked at first (to
  * open no device), opened with O_NONBLOCK (a FIFO put there since must not
- * wait for a writer), checked again, O_NONBLOCK cleared.  fd, or -1 with
- * the reason in @why.
+ * wait for a writer), checked again, O_NONBLOCK cleared.  fd and its size
+ * in *@size, or -1 with the reason in @why.
  */
-static int open_regular(const char *path, char *why, size_t whylen)
+static int open_regular(const char *path, off_t *size, char *why, size_t whylen)
 {
 	struct stat st;
 	int fd = -1, fl;
@@ -117,6 +117,7 @@ static int open_regular(const char *path, char *why, size_t whylen)
 			close(fd);
 		return -1;
 	}
+	*size = st.st_size;
 	fl = fcntl(fd, F_GETFL);
 	if (fl >= 0 && !fcntl(fd, F_SETFL, fl & ~O_NONBLOCK))
 		return fd;
@@ -127,42 +128,84 @@ fail:
 	return -1;
 }
 
+/* A NUL byte in the @n bytes read at @buf + @len: said as rp_parse()
+ * says it, with its line.  0 if there is none. */
+static int nul_byte(const char *buf, size_t len, size_t n, char *why,
+		    size_t whylen)
+{
+	const char *nul = memchr(buf + len, 0, n), *p;
+	size_t line = 1;
+
+	if (!nul)
+		return 0;
+	for (p = buf; p < nul; p++)
+		line += *p == '\n';
+	snprintf(why, whylen, "not JSON: line %zu: a NUL byte", line);
+	return -1;
+}
+
+/* @buf grown to the next size, at most @most; 0 or -1 with the reason. */
+static int grow(char **buf, size_t *cap, size_t most, char *why, size_t whylen)
+{
+	size_t want = !*cap ? 65536 : *cap < most / 2 ? 2 * *cap : most;
+	char *nb;
+
+	if (*cap == most) {
+		snprintf(why, whylen, RP_MAX_FILE_TEXT);
+		return -1;
+	}
+	nb = realloc(*buf, want);
+	if (!nb) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	*buf = nb;
+	*cap = want;
+	return 0;
+}
+
 int rp_read_file(const char *path, char **text, size_t *size, char *why,
 		 size_t whylen)
 {
+	/* Room for one byte more than allowed (a file that grew too large
+	 * while we read it) and for the NUL after the text. */
+	const size_t most = (size_t)RP_MAX_FILE + 2;
 	size_t len = 0, cap = 0;
-	char *buf = 0, *nb;
-	ssize_t n = -1;
-	int fd;
+	char *buf = 0;
+	off_t st_size;
+	ssize_t n;
+	int fd, rc = -1;
 
 	*text = 0;
 	*size = 0;
-	fd = open_regular(path, why, whylen);
+	fd = open_regular(path, &st_size, why, whylen);
 	if (fd < 0)
 		return -1;
+	if (st_size > (off_t)RP_MAX_FILE) {
+		snprintf(why, whylen, RP_MAX_FILE_TEXT);
+		close(fd);
+		return -1;
+	}
+	/* Grown as the text comes, so that a NUL byte near the start of a
+	 * large file is found having read little of it. */
 	for (;;) {
-		if (len + 1 >= cap) { /* room for the NUL after the text */
-			cap = cap ? 2 * cap : 65536;
-			nb = cap <= 2 * (size_t)RP_MAX_FILE ? realloc(buf, cap)
-							    : 0;
-			if (!nb) {
-				snprintf(why, whylen, "too large");
-				break;
-			}
-			buf = nb;
-		}
+		if (len + 1 >= cap && grow(&buf, &cap, most, why, whylen))
+			break;
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			if (n < 0)
-				snprintf(why, whylen, "%s", strerror(errno));
+		if (n < 0)
+			snprintf(why, whylen, "%s", strerror(errno));
+		if (n < 0 || nul_byte(buf, len, (size_t)n, why, whylen))
+			break;
+		if (n == 0) {
+			rc = 0;
 			break;
 		}
 		len += (size_t)n;
 	}
 	close(fd);
-	if (n) {
+	if (rc) {
 		free(buf);
 		return -1;
 	}

@@ -329,7 +329,7 @@ int rp_parse(struct rp_report *r, const char *buf, size_t len,
 	if (!len)
 		return fail(&c, "empty file");
 	if (len > RP_MAX_FILE)
-		return fail(&c, "too large");
+		return fail(&c, RP_MAX_FILE_TEXT);
 	if (memchr(buf, 0, len)) /* json-c would stop there: say so */
 		return syntax(&c, buf,
 			      (size_t)((const char *)memchr(buf, 0, len) - buf),

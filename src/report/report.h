@@ -70,15 +70,19 @@ void rp_write_table(const struct rp_report *r, FILE *f);
  * processes appended to @r.  0, or -1 with a reason in @why.  @src, if
  * not NULL, gets the report's argv and exit ({"argv":..., "exit":...}). */
 struct json_object;
-#define RP_MAX_FILE (1u << 30) /* json-c takes an int length */
+/* Most bytes a report may have (json-c takes an int length; a report of
+ * this size is about 250,000 call entries and takes some GiB to parse). */
+#define RP_MAX_FILE (256u << 20)
+#define RP_MAX_FILE_TEXT "larger than 256 MiB"
 int rp_parse(struct rp_report *r, const char *buf, size_t len,
 	     struct json_object **src, char *why, size_t whylen);
 /* report_file.c: the same from a file. */
 int rp_load(struct rp_report *r, const char *path, struct json_object **src,
 	    char *why, size_t whylen);
 /* The text of the regular file @path, NUL-terminated, in *@text (to
- * free()), its length in *@size; never waits for a FIFO or reads a device.
- * 0, or -1 with a reason in @why. */
+ * free()), its length in *@size; never waits for a FIFO or reads a device,
+ * reads at most RP_MAX_FILE + 1 bytes and stops at the first NUL byte
+ * (neither can be JSON).  0, or -1 with a reason in @why. */
 int rp_read_file(const char *path, char **text, size_t *size, char *why,
 		 size_t whylen);
 
