@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -149,10 +151,20 @@ static int wait_child(struct report_opts *rep, char **argv)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status)) {
+		struct rlimit none = { 0, 0 };
 		int sig = WTERMSIG(status);
 		sigset_t one;
 
-		/* Die of the same signal, so our parent sees what it would. */
+		/*
+		 * Die of the same signal, so our parent sees what it would,
+		 * but dump no core of ours: the program's (SIGSEGV, SIGABRT)
+		 * is the one wanted, and ours would be written over it where
+		 * core_pattern has no %p.  A process that is not dumpable
+		 * dumps nothing, to a file or to a pipe; the zero limit is
+		 * also what a piped core_pattern's handler is told (%c).
+		 */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		setrlimit(RLIMIT_CORE, &none);
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = SIG_DFL;
 		sigaction(sig, &sa, 0);
