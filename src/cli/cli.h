@@ -6,7 +6,23 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
+
+struct option;
+
+/* args.c: the same usage errors everywhere.  cli_getopt() is
+ * getopt_long() (set optind to 0 before the first call) that, on a bad
+ * option, prints one line "CMD: unknown option '--x'" (or "needs an
+ * argument", "takes no argument", "ambiguous") and returns '?'.
+ * cli_usage_error() prints "CMD: " and the message, then @usage (if not
+ * NULL) to stderr, and returns 2; cli_extra() says "unexpected argument
+ * '@arg'" so. */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *lo);
+int cli_usage_error(const char *cmd, void (*usage)(FILE *), const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+int cli_extra(const char *cmd, void (*usage)(FILE *), const char *arg);
 
 int cmd_run(int argc, char **argv);
 int cmd_calls(int argc, char **argv);

@@ -35,15 +35,19 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+	bool help, version;
+
+	if (argc < 2)
+		return cli_usage_error("syslet", usage, "no command given");
+	help = !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help");
+	version = !strcmp(argv[1], "-V") || !strcmp(argv[1], "--version");
+	if ((help || version) && argc > 2)
+		return cli_extra("syslet", usage, argv[2]);
+	if (help) {
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+	if (version) {
 		printf("syslet %s\n", PACKAGE_VERSION);
 		return 0;
 	}
@@ -55,7 +59,7 @@ int main(int argc, char **argv)
 		return cmd_policy(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "report"))
 		return cmd_report(argc - 1, argv + 1);
-	fprintf(stderr, "syslet: unknown command '%s' (try 'syslet --help')\n",
-		argv[1]);
-	return 2;
+	return cli_usage_error("syslet", usage, "unknown %s '%s'",
+			       argv[1][0] == '-' ? "option" : "command",
+			       argv[1]);
 }

@@ -4,6 +4,7 @@
  * print theirs.  syslet policy show [FILE]: the built-in policy (or the
  * policy FILE makes of it) in the policy file format, a start for a file.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,21 +80,66 @@ static int show(const char *file)
 	return 0;
 }
 
+/* --help, or a usage error; the files are argv[optind...]. */
+static int files_opts(const char *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+
+	optind = 0;
+	while ((c = cli_getopt(cmd, argc, argv, "h", opts)) != -1) {
+		if (c != 'h') {
+			policy_usage(stderr);
+			return 2;
+		}
+		policy_usage(stdout);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_policy(int argc, char **argv)
 {
-	if (argc > 1 &&
-	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	const char *sub = argc > 1 ? argv[1] : 0;
+	int rc;
+
+	if (!sub)
+		return cli_usage_error("syslet policy", policy_usage,
+				       "no command given (check, show, suggest "
+				       "or export)");
+	if (!strcmp(sub, "-h") || !strcmp(sub, "--help")) {
+		if (argc > 2)
+			return cli_extra("syslet policy", policy_usage,
+					 argv[2]);
 		policy_usage(stdout);
 		return 0;
 	}
-	if (argc > 2 && !strcmp(argv[1], "check"))
-		return check(argc - 2, argv + 2);
-	if (argc > 1 && !strcmp(argv[1], "export"))
+	if (!strcmp(sub, "export"))
 		return cmd_policy_export(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "suggest"))
+	if (!strcmp(sub, "suggest"))
 		return cmd_policy_suggest(argc - 1, argv + 1);
-	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "show"))
-		return show(argc == 3 ? argv[2] : 0);
-	policy_usage(stderr);
-	return 2;
+	if (!strcmp(sub, "check")) {
+		rc = files_opts("syslet policy check", argc - 1, argv + 1);
+		if (rc)
+			return rc < 0 ? 0 : rc;
+		if (optind >= argc - 1)
+			return cli_usage_error("syslet policy check",
+					       policy_usage,
+					       "no policy file given");
+		return check(argc - 1 - optind, argv + 1 + optind);
+	}
+	if (!strcmp(sub, "show")) {
+		rc = files_opts("syslet policy show", argc - 1, argv + 1);
+		if (rc)
+			return rc < 0 ? 0 : rc;
+		if (optind + 1 < argc - 1)
+			return cli_extra("syslet policy show", policy_usage,
+					 argv[1 + optind + 1]);
+		return show(optind < argc - 1 ? argv[1 + optind] : 0);
+	}
+	return cli_usage_error("syslet policy", policy_usage, "unknown %s '%s'",
+			       sub[0] == '-' ? "option" : "command", sub);
 }

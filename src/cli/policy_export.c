@@ -142,11 +142,11 @@ int cmd_policy_export(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	unsigned char seen[OBSERVE_NR_MAX] = { 0 };
-	const char *format = 0;
+	const char *format = 0, *cmd = "syslet policy export";
 	int c, i;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, 0)) != -1) {
+	optind = 0;
+	while ((c = cli_getopt(cmd, argc, argv, "h", opts)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -157,11 +157,14 @@ int cmd_policy_export(int argc, char **argv)
 		}
 		format = optarg;
 	}
-	if (!format || (strcmp(format, "oci") && strcmp(format, "systemd")) ||
-	    optind >= argc) {
-		usage(stderr);
-		return 2;
-	}
+	if (!format)
+		return cli_usage_error(cmd, usage,
+				       "no --format given (oci or systemd)");
+	if (strcmp(format, "oci") && strcmp(format, "systemd"))
+		return cli_usage_error(
+			cmd, usage, "--format %s: not oci or systemd", format);
+	if (optind >= argc)
+		return cli_usage_error(cmd, usage, "no report file given");
 	for (i = optind; i < argc; i++)
 		if (gather(argv[i], seen))
 			return 2;

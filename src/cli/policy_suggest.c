@@ -13,6 +13,7 @@
  * printed, so it always passes 'syslet policy check'.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -178,6 +179,7 @@ int cmd_policy_suggest(int argc, char **argv)
 	};
 	struct sr_entry *sum = calloc(SR_NR_MAX, sizeof(*sum));
 	struct rule *rules = calloc(SR_NR_MAX, sizeof(*rules));
+	const char *cmd = "syslet policy suggest";
 	unsigned long long min = 20;
 	struct rp_report rep = { 0 };
 	struct sp_policy p, back;
@@ -186,22 +188,34 @@ int cmd_policy_suggest(int argc, char **argv)
 	FILE *mem;
 	int c, i, rc = 2;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, 0)) != -1) {
+	optind = 0;
+	while ((c = cli_getopt(cmd, argc, argv, "h", opts)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			rc = 0;
 			goto out;
 		}
-		if (c != 'm' || !*optarg ||
-		    strspn(optarg, "0123456789") != strlen(optarg)) {
+		if (c != 'm') {
 			usage(stderr);
 			goto out;
 		}
+		errno = 0;
 		min = strtoull(optarg, 0, 10);
+		if (!*optarg || errno ||
+		    strspn(optarg, "0123456789") != strlen(optarg)) {
+			cli_usage_error(cmd, usage,
+					"--min-calls %s: not a number of calls",
+					optarg);
+			goto out;
+		}
 	}
-	if (optind >= argc || !sum || !rules) {
-		usage(stderr);
+	if (optind >= argc) {
+		cli_usage_error(cmd, usage, "no report file given");
+		goto out;
+	}
+	if (!sum || !rules) {
+		fprintf(stderr, "%s: out of memory\n", cmd);
+		rc = 125;
 		goto out;
 	}
 	for (i = optind; i < argc; i++)

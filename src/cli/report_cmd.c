@@ -218,7 +218,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lo, 0)) != -1) {
+	optind = 0;
+	while ((c = cli_getopt("syslet report", argc, argv, "h", lo)) != -1) {
 		switch (c) {
 		case 'p':
 			o->per_process = true;
@@ -288,13 +289,13 @@ int cmd_report(int argc, char **argv)
 		      stderr);
 		return 2;
 	}
-	if (n < 1 || (o.compare && n != 2)) {
-		fputs(o.compare ? "syslet report: --compare takes two files\n"
-				: "syslet report: no report file given\n",
-		      stderr);
-		report_usage(stderr);
-		return 2;
-	}
+	if (o.compare && n > 2)
+		return cli_extra("syslet report", report_usage,
+				 argv[optind + 2]);
+	if (n < 1 || (o.compare && n != 2))
+		return cli_usage_error("syslet report", report_usage,
+				       o.compare ? "--compare takes two files"
+						 : "no report file given");
 	if (o.merge)
 		return merge(o.merge, n, argv + optind);
 	if (o.compare)

@@ -200,7 +200,8 @@ int cmd_run(int argc, char **argv)
 	bool no_route = false, observing = false;
 	int c, failed[2] = { -1, -1 };
 
-	while ((c = getopt_long(argc, argv, "+h", opts, 0)) != -1) {
+	optind = 0;
+	while ((c = cli_getopt("syslet run", argc, argv, "+h", opts)) != -1) {
 		switch (c) {
 		case 'n':
 			no_route = true;
@@ -244,11 +245,9 @@ int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "syslet run: no program given\n");
-		run_usage(stderr);
-		return 2;
-	}
+	if (optind >= argc)
+		return cli_usage_error("syslet run", run_usage,
+				       "no program given");
 	shim = find_shim(shim_opt, buf, sizeof(buf));
 	if (!shim)
 		return 2;
