@@ -38,6 +38,11 @@
 #include <stdint.h>
 #include <time.h>
 
+/* Declared here too: strict ISO C (-std=c99) has no struct timespec in
+ * <time.h> without _POSIX_C_SOURCE, and a struct first named in a
+ * parameter list would be a different one. */
+struct timespec;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
