@@ -117,28 +117,31 @@ int cmd_policy(int argc, char **argv)
 		policy_usage(stdout);
 		return 0;
 	}
+	/* From here on the subcommand's own argv, its name first. */
+	argc--;
+	argv++;
 	if (!strcmp(sub, "export"))
-		return cmd_policy_export(argc - 1, argv + 1);
+		return cmd_policy_export(argc, argv);
 	if (!strcmp(sub, "suggest"))
-		return cmd_policy_suggest(argc - 1, argv + 1);
+		return cmd_policy_suggest(argc, argv);
 	if (!strcmp(sub, "check")) {
-		rc = files_opts("syslet policy check", argc - 1, argv + 1);
+		rc = files_opts("syslet policy check", argc, argv);
 		if (rc)
 			return rc < 0 ? 0 : rc;
-		if (optind >= argc - 1)
+		if (optind == argc)
 			return cli_usage_error("syslet policy check",
 					       policy_usage,
 					       "no policy file given");
-		return check(argc - 1 - optind, argv + 1 + optind);
+		return check(argc - optind, argv + optind);
 	}
 	if (!strcmp(sub, "show")) {
-		rc = files_opts("syslet policy show", argc - 1, argv + 1);
+		rc = files_opts("syslet policy show", argc, argv);
 		if (rc)
 			return rc < 0 ? 0 : rc;
-		if (optind + 1 < argc - 1)
+		if (argc - optind > 1)
 			return cli_extra("syslet policy show", policy_usage,
-					 argv[1 + optind + 1]);
-		return show(optind < argc - 1 ? argv[1 + optind] : 0);
+					 argv[optind + 1]);
+		return show(optind < argc ? argv[optind] : 0);
 	}
 	return cli_usage_error("syslet policy", policy_usage, "unknown %s '%s'",
 			       sub[0] == '-' ? "option" : "command", sub);
