@@ -12,13 +12,17 @@ set -u
 top=${abs_top_builddir:-$(pwd)}
 syslet=$top/syslet
 [ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
+# A quiet program built here, which a sanitizer build's shim can load into
+# (it cannot load into /bin/true).
+prog=$top/test/report/workload
+[ -x "$prog" ] || { echo "no program $prog (make check builds it)" >&2; exit 99; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-robust.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 limit="ulimit -v 1000000"
 nm "$syslet" 2>/dev/null | grep -q ' __asan_init' && limit=:
 mkfifo "$tmp/fifo" && mkdir "$tmp/dir" && ln -s fifo "$tmp/link" &&
 	ln -s nowhere "$tmp/dangling" || exit 99
-"$syslet" run --report "$tmp/a.json" -- true 2>/dev/null ||
+"$syslet" run --report "$tmp/a.json" -- "$prog" pipe 0 1 2>/dev/null ||
 	{ echo "FAIL: syslet run --report: status $?"; exit 1; }
 fail=0 runs=0
 
@@ -93,7 +97,7 @@ for f in fifo dir /dev/zero link dangling; do
 	expect 2 "line:$p" run --policy "$p" -- true
 	expect 2 "line:$p" run --shim "$p" -- true
 	expect 2 "line:$p" SYSLET_SHIM="$p" run -- true
-	expect 0 "line:syslet: policy $p" SYSLET_POLICY="$p" run -- true
+	expect 0 "line:syslet: policy $p" SYSLET_POLICY="$p" run -- "$prog" pipe 0 1
 	if [ $f = dangling ]; then
 		expect 127 "line:$p" run -- "$p"
 	else
@@ -107,7 +111,7 @@ for f in fifo dir /dev/zero link dangling; do
 	expect 2 "line:$p" report --png "$p" a.json
 done
 # To the shim, "-" is a file name, not the program's standard input.
-expect 0 "line:syslet: policy -: cannot open" SYSLET_POLICY=- run -- true
+expect 0 "line:syslet: policy -: cannot open" SYSLET_POLICY=- run -- "$prog" pipe 0 1
 
 [ $fail = 0 ] && echo "PASS: $runs runs, none hung, each status and stderr as documented"
 exit $fail

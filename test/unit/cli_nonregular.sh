@@ -9,6 +9,10 @@ set -u
 top=${abs_top_builddir:-$(pwd)}
 syslet=$top/syslet
 [ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
+# A quiet program built here, which a sanitizer build's shim can load into
+# (it cannot load into /bin/true).
+prog=$top/test/report/workload
+[ -x "$prog" ] || { echo "no program $prog (make check builds it)" >&2; exit 99; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-nonregular.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 mkfifo "$tmp/fifo" && mkdir "$tmp/dir" || exit 99
@@ -43,14 +47,14 @@ for f in "$tmp/fifo" "$tmp/dir" /dev/zero; do
 	expect 2 "syslet run: --shim $why" "$syslet" run --shim "$f" -- true
 	# The shim falls back to the built-in policy after one line.
 	expect 0 "syslet: policy $why; using the built-in policy" \
-		env SYSLET_POLICY="$f" "$syslet" run -- true
+		env SYSLET_POLICY="$f" "$syslet" run -- "$prog" pipe 0 1
 done
 
 # "-" is standard input for 'policy check', a file name for the shim:
 # here standard input is a FIFO whose writer (the program itself) never
 # writes, which the shim would wait on for ever.
 expect 0 "syslet: policy -: cannot open" sh -c \
-	'exec env SYSLET_POLICY=- "$1" run -- true <>"$2"' sh "$syslet" "$tmp/fifo"
+	'exec env SYSLET_POLICY=- "$1" run -- "$3" pipe 0 1 <>"$2"' sh "$syslet" "$tmp/fifo" "$prog"
 printf 'read inline\n' | "$syslet" policy check - >"$tmp/out" 2>&1 ||
 	{ echo "FAIL: policy check - from a pipe"; cat "$tmp/out"; fail=1; }
 
