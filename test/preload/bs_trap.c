@@ -116,6 +116,7 @@ int main(void)
 	sigemptyset(&mask);
 	pf.fd = p[0];
 	pf.events = POLLIN;
+	pt_route_wait_s = 2; /* expected native: no need to wait long */
 	feed(p[0], p[1], SYS_ppoll, "ppoll with a mask", "x");
 	n = ppoll(&pf, 1, 0, &mask);
 	PT_CHECK(read(p[0], buf, 1) == 1);
