@@ -55,14 +55,17 @@ static void *listener_main(void *arg)
 	long rc;
 
 	(void)arg;
+	sl_thread_hide();
 	sl_sys2(SYS_prctl, PR_SET_NAME, "syslet-trap");
 	no_rseq();
 	__atomic_store_n(&named, 1, __ATOMIC_RELEASE);
 	sl_futex_wake(&named, 1);
 	while ((g = __atomic_load_n(&go, __ATOMIC_ACQUIRE)) == GO_WAIT)
 		sl_futex_wait(&go, GO_WAIT, 0);
-	if (g == GO_QUIT)
+	if (g == GO_QUIT) {
+		sl_thread_unhide();
 		return 0;
+	}
 	if (ss_self.board)
 		ss_board_retid(ss_self.board, ss_self.entry,
 			       (pid_t)sl_sys0(SYS_gettid));
@@ -74,6 +77,7 @@ static void *listener_main(void *arg)
 		if (rc) {
 			/* Our fd is gone: the keeper answers now. */
 			sl_warn_once("the seccomp listener stopped", (int)-rc);
+			sl_thread_unhide();
 			return 0;
 		}
 		if (ss_self.board)

@@ -101,6 +101,7 @@ static void *watch_main(void *arg)
 	struct timespec tick = { 0, FIRST_NS };
 
 	(void)arg;
+	sl_thread_hide();
 	sl_sys2(SYS_prctl, PR_SET_NAME, "syslet-watch");
 	for (;;) {
 		uint32_t n = __atomic_load_n(&nwatched, __ATOMIC_ACQUIRE);

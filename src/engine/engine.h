@@ -90,6 +90,15 @@ static inline void sl_sigs_on(const sigset_t *old)
 /* futex(2) on a private word (sys.c). */
 int sl_futex_wait(uint32_t *word, uint32_t val, const struct timespec *rel);
 void sl_futex_wake(uint32_t *word, int n);
+/*
+ * A thread of ours calls sl_thread_hide() first thing and
+ * sl_thread_unhide() just before it returns (and then blocks no more), so
+ * that it never keeps a process alive whose own threads have all ended
+ * (threads.c).
+ */
+void sl_thread_hide(void);
+void sl_thread_unhide(void);
+
 /* One line on stderr, once per process (sys.c). */
 void sl_warn_once(const char *what, int err);
 extern const char *sl_warn_prefix, *sl_warn_fallback;

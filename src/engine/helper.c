@@ -355,6 +355,7 @@ static void *helper_main(void *arg)
 	char name[16];
 	bool cancelled;
 
+	sl_thread_hide();
 	h->tid = (pid_t)sl_sys0(SYS_gettid);
 	snprintf(name, sizeof(name), "syslet/%d", h->cpu);
 	sl_sys2(SYS_prctl, PR_SET_NAME, name);
@@ -427,6 +428,7 @@ static void *helper_main(void *arg)
 	__atomic_store_n(&ctx->exit_seq, ctx->exit_seq + 1, __ATOMIC_RELEASE);
 	sl_futex_wake(&ctx->exit_seq, INT32_MAX);
 	sl_ctx_unlock(ctx);
+	sl_thread_unhide();
 	return 0;
 }
 

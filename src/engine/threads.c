@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Our threads are not the program's.  glibc ends a process with exit(0)
+ * when the last thread it counts ends (pthread_exit() of the last one, or
+ * its start routine returning); a helper, listener or watcher of ours
+ * must not keep a process alive whose own threads are all gone (a child
+ * forked from a non-main thread whose thread then returns stayed a zombie
+ * leader for ever, under its listener).  io_uring's io-wq workers are
+ * not counted either.
+ *
+ * The count is glibc's __nptl_nthreads, which its libthread_db interface
+ * (and so gdb) reads by name: an unsigned int, raised by pthread_create()
+ * before the thread runs and lowered as it ends.  Each thread of ours
+ * takes itself out of it first thing, and puts itself back just before it
+ * returns, so glibc's own lowering balances and, if the program's threads
+ * are all gone by then, glibc calls exit(0) as it would have for theirs.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+static unsigned int *nthreads;
+static int looked; /* 0 not yet, 1 found, -1 not there */
+
+static unsigned int *count(void)
+{
+	int l = __atomic_load_n(&looked, __ATOMIC_ACQUIRE);
+
+	if (!l) {
+		nthreads = dlvsym(RTLD_DEFAULT, "__nptl_nthreads",
+				  "GLIBC_PRIVATE");
+		l = nthreads ? 1 : -1;
+		__atomic_store_n(&looked, l, __ATOMIC_RELEASE);
+		if (l < 0)
+			sl_warn_once(
+				"cannot find the C library's thread count; "
+				"our threads may keep a process alive",
+				0);
+	}
+	return l > 0 ? nthreads : 0;
+}
+
+void sl_thread_hide(void)
+{
+	unsigned int *n = count();
+
+	/*
+	 * Our creator may have been a thread of ours, and the program's last
+	 * thread may have ended since pthread_create() raised the count: it
+	 * then saw ours and did not end the process.  Do it for it.
+	 */
+	if (n && __atomic_sub_fetch(n, 1, __ATOMIC_ACQ_REL) == 0)
+		exit(0);
+}
+
+void sl_thread_unhide(void)
+{
+	unsigned int *n = count();
+
+	if (n)
+		__atomic_add_fetch(n, 1, __ATOMIC_ACQ_REL);
+}
