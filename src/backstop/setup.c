@@ -293,6 +293,17 @@ int ss_backstop_start(const int *trap, size_t n,
 		if (trap[i] >= 0 && trap[i] < SL_SYSTAB_MAX)
 			traps[trap[i] / 64] |= 1ull << (trap[i] % 64);
 	lfd = adopt(&board);
+	if (lfd == -EPERM || lfd == -EACCES) {
+		/*
+		 * Under our tree's filter as another identity (it changed
+		 * before exec): the kernel refuses us the keeper's fd, and
+		 * rightly, since whoever holds it answers every process of
+		 * the tree, root's too.  The others answer our caught calls,
+		 * which run natively; the report says so, stderr does not.
+		 */
+		ss_restart_forced = true;
+		return lfd;
+	}
 	if (lfd == -EADDRINUSE) {
 		/* Under the tree's filter, but our calls cannot pass it. */
 		ss_restart_forced = true;

@@ -152,9 +152,11 @@ static int tables(const struct opts *o, int n, char **files)
 		rp_sum(&r, sum);
 		rp_print_table(sum, o->sort, o->top, stdout);
 	}
-	if (!rc)
+	if (!rc) {
 		printf("(%zu process%s, %d file%s)\n", r.n,
 		       r.n == 1 ? "" : "es", n, n == 1 ? "" : "s");
+		rp_print_backstop_off(&r, stdout);
+	}
 	free(sum);
 	rp_free(&r);
 	return rc;

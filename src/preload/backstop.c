@@ -6,6 +6,8 @@
  * to the filter.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+
 #include "../backstop/backstop.h"
 #include "../engine/engine.h"
 #include "../policy/policy.h"
@@ -48,15 +50,20 @@ void shim_backstop_init(void)
 {
 	int trap[SL_SYSTAB_MAX];
 	size_t n = 0;
-	int nr;
+	int nr, rc;
 
 	if (!shim_on || !shim_policy_value(SP_BACKSTOP))
 		return;
 	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
 		if (shim_policy_traps(nr) && sp_trappable(nr))
 			trap[n++] = nr;
-	if (ss_backstop_start(trap, n, &ops))
+	rc = ss_backstop_start(trap, n, &ops);
+	if (rc) {
+		if (rc != -EAGAIN)
+			shim_stats_backstop(SR_BS_OFF, -rc);
 		return;
+	}
+	shim_stats_backstop(SR_BS_ON, 0);
 	shim_policy_trap_native();
 	shim_backstop_on = true;
 }

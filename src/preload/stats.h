@@ -16,6 +16,9 @@
 extern bool shim_stats_on;
 
 void shim_stats_init(void);
+/* Whether this process's caught calls run on its own listener (enum
+ * sr_backstop, and the errno if not), for this and later stats files. */
+void shim_stats_backstop(int state, int err);
 uint64_t shim_stats_now(void);
 /* One call made by @route (enum sr_route), started at @t0, returning @ret
  * (-errno, or the C library's -1: only positive results move bytes). */

@@ -26,6 +26,17 @@
 #include "stats.h"
 
 struct sr_file *shim_stats_map;
+static int bs_state, bs_err; /* shim_stats_backstop(), kept across fork */
+
+void shim_stats_backstop(int state, int err)
+{
+	bs_state = state;
+	bs_err = err;
+	if (shim_stats_map) {
+		shim_stats_map->h.backstop = state;
+		shim_stats_map->h.backstop_err = err;
+	}
+}
 unsigned int shim_stats_gen = 1; /* bumped per fork: slots are reclaimed */
 uint64_t shim_stats_block_ns = 1000000;
 static char dir[PATH_MAX - 64];
@@ -141,6 +152,8 @@ static long file_make(void *at, struct sr_file **out)
 	h->start_real_ns = clock_ns(CLOCK_REALTIME);
 	h->block_ns = shim_stats_block_ns;
 	h->seq = seq - 1;
+	h->backstop = bs_state;
+	h->backstop_err = bs_err;
 	if (program_invocation_name)
 		put_str(h->argv0, 0, sizeof(h->argv0), program_invocation_name);
 	proc_stat(h);
@@ -149,12 +162,16 @@ static long file_make(void *at, struct sr_file **out)
 	return 0;
 }
 
-/* The report is over (the launcher removed the directory): quietly stop
- * counting.  Anything else is a failure of ours: one line, and native. */
+/*
+ * The report is over (the launcher removed the directory), or the program
+ * became a user who may not write there (the directory is its launcher's,
+ * mode 0700) and exec'ed: quietly stop counting, since natively nothing
+ * would be said.  Anything else is a failure of ours: one line, native.
+ */
 static void file_failed(long err)
 {
 	shim_stats_on = false;
-	if (err == -ENOENT)
+	if (err == -ENOENT || err == -EACCES)
 		return;
 	shim_warn("cannot make the report's stats file");
 	shim_on = false;

@@ -75,6 +75,9 @@ static json_object *proc_json(const struct rp_proc *p)
 					    ? p->last_ns - p->start_ns
 					    : 0));
 	json_object_object_add(o, "threads", json_object_new_int64(p->threads));
+	if (p->backstop)
+		json_object_object_add(o, "backstop",
+				       json_object_new_string(rp_backstop(p)));
 	put_u64(o, "block_threshold_ns", p->block_ns);
 	for (nr = 0; nr < SR_NR_MAX; nr++) {
 		const char *name = syslet_syscall_name(nr);

@@ -36,6 +36,17 @@ enum sr_route {
 	SR_ROUTES
 };
 
+/*
+ * Whether this process's caught calls ran on its own listener.  A process
+ * that cannot borrow the tree's listener (it changed its identity before
+ * exec, so the kernel refuses it the keeper's fd) runs them natively.
+ */
+enum sr_backstop {
+	SR_BS_NONE, /* the policy did not ask for the backstop */
+	SR_BS_ON,   /* caught calls run on this process's listener */
+	SR_BS_OFF,  /* asked for, not here: caught calls ran natively */
+};
+
 struct sr_entry {
 	uint64_t calls;
 	uint64_t routes[SR_ROUTES];
@@ -67,7 +78,9 @@ struct sr_header {
 	uint32_t seq;		/* n-th file of this pid in the directory */
 	char comm[16];
 	char argv0[SR_NAME_MAX];
-	uint64_t pad[12];
+	int32_t backstop;     /* enum sr_backstop */
+	int32_t backstop_err; /* SR_BS_OFF: the errno that says why */
+	uint64_t pad[11];
 };
 
 struct sr_file {

@@ -169,6 +169,37 @@ static int images(struct ctx *c, struct rp_proc *p, json_object *a,
 	return 0;
 }
 
+/* The optional "backstop": "on", "off" or "off (ENAME)". */
+static int backstop(struct ctx *c, struct rp_proc *p, json_object *o,
+		    const char *path)
+{
+	const char *s, *name;
+	json_object *v;
+	int e;
+
+	if (!json_object_object_get_ex(o, "backstop", &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return fail(c, "%sbackstop: not a string", path);
+	s = json_object_get_string(v);
+	if (!strcmp(s, "on")) {
+		p->backstop = SR_BS_ON;
+		return 0;
+	}
+	if (strncmp(s, "off", 3) || (s[3] && strncmp(s + 3, " (", 2)))
+		return fail(c, "%sbackstop: not \"on\" or \"off\"", path);
+	p->backstop = SR_BS_OFF;
+	for (e = 1; s[3] && e < 4096; e++) {
+		name = strerrorname_np(e);
+		if (name && !strncmp(s + 5, name, strlen(name)) &&
+		    !strcmp(s + 5 + strlen(name), ")")) {
+			p->backstop_err = e;
+			break;
+		}
+	}
+	return 0;
+}
+
 static int process(struct ctx *c, struct rp_proc *p, json_object *o, size_t idx)
 {
 	char path[64], ipath[80], cmd[SR_NAME_MAX];
@@ -193,6 +224,8 @@ static int process(struct ctx *c, struct rp_proc *p, json_object *o, size_t idx)
 	p->pid = (int)pid;
 	p->ppid = (int)ppid;
 	p->threads = (unsigned int)threads;
+	if (backstop(c, p, o, path))
+		return -1;
 	/* The writer's clock: last_update = start_real + (last - start). */
 	p->start_ns = p->start_real_ns;
 	if (p->last_ns < p->start_ns)

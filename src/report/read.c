@@ -84,6 +84,11 @@ int rp_add_file(struct rp_report *r, const struct sr_file *f)
 		if (h->seq + 1 > p->nimages)
 			p->nimages = h->seq + 1;
 	}
+	/* An image that ran its caught calls natively taints the process. */
+	if (h->backstop == SR_BS_OFF || (h->backstop && !p->backstop)) {
+		p->backstop = h->backstop;
+		p->backstop_err = h->backstop_err;
+	}
 	if (h->start_ns < p->start_ns) {
 		p->start_ns = h->start_ns;
 		p->start_real_ns = h->start_real_ns;

@@ -30,6 +30,7 @@ struct rp_proc {
 	unsigned int nimages;
 	char images[8][SR_NAME_MAX]; /* argv[0] of each image, in order */
 	char comm[16];		     /* of the last image */
+	int backstop, backstop_err;  /* enum sr_backstop; errno if off */
 	struct sr_entry *e;	     /* [SR_NR_MAX] */
 };
 
@@ -61,6 +62,10 @@ struct rp_row {
 };
 void rp_sum(const struct rp_report *r, struct sr_entry *sum /* [SR_NR_MAX] */);
 const char *rp_name(int nr, char *buf, size_t len);
+/* "on", "off (EPERM)": a process's backstop (rp_proc.backstop != 0). */
+const char *rp_backstop(const struct rp_proc *p);
+/* One line per process whose caught calls ran natively, to @f. */
+void rp_print_backstop_off(const struct rp_report *r, FILE *f);
 size_t rp_rows(const struct sr_entry *e, struct rp_row *rows, enum rp_sort by);
 void rp_print_table(const struct sr_entry *e, enum rp_sort by, size_t top,
 		    FILE *f);

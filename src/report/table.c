@@ -87,6 +87,37 @@ void rp_sum(const struct rp_report *r, struct sr_entry *sum)
 }
 
 /* The calls made at all, in order; returns how many. */
+const char *rp_backstop(const struct rp_proc *p)
+{
+	static __thread char buf[48];
+	const char *e;
+
+	if (p->backstop != SR_BS_OFF)
+		return "on";
+	e = p->backstop_err > 0 ? strerrorname_np(p->backstop_err) : 0;
+	if (!e)
+		return "off";
+	snprintf(buf, sizeof(buf), "off (%s)", e);
+	return buf;
+}
+
+void rp_print_backstop_off(const struct rp_report *r, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct rp_proc *p = &r->procs[i];
+
+		if (p->backstop == SR_BS_OFF)
+			fprintf(f,
+				"pid %d (%s): backstop %s here, so its caught "
+				"calls ran natively, uncounted\n",
+				p->pid,
+				p->nimages ? p->images[p->nimages - 1] : "",
+				rp_backstop(p));
+	}
+}
+
 size_t rp_rows(const struct sr_entry *e, struct rp_row *rows, enum rp_sort by)
 {
 	size_t n = 0;
@@ -167,5 +198,6 @@ void rp_write_table(const struct rp_report *r, FILE *f)
 	rp_sum(r, sum);
 	rp_print_table(sum, RP_BY_BLOCKED, 0, f);
 	fprintf(f, "(%zu process%s)\n", r->n, r->n == 1 ? "" : "es");
+	rp_print_backstop_off(r, f);
 	free(sum);
 }
