@@ -97,6 +97,27 @@ int ss_board_join(struct ss_board *b, pid_t pid, pid_t tid)
 	return -ENOSPC;
 }
 
+void ss_board_closed_set(struct ss_board *b, pid_t tid)
+{
+	uint32_t i = __atomic_fetch_add(&b->nclosed, 1, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&b->closed[i % SS_BOARD_CLOSED], tid,
+			 __ATOMIC_RELEASE);
+}
+
+bool ss_board_closed(const struct ss_board *b, pid_t pid, pid_t ppid)
+{
+	int32_t t;
+	int i;
+
+	for (i = 0; i < SS_BOARD_CLOSED; i++) {
+		t = __atomic_load_n(&b->closed[i], __ATOMIC_ACQUIRE);
+		if (t && (t == pid || t == ppid))
+			return true;
+	}
+	return false;
+}
+
 bool ss_board_listening(const struct ss_board *b)
 {
 	int i;

@@ -18,6 +18,7 @@
 #define SS_BOARD_SLOTS 256
 #define SS_BOARD_CELLS 128
 #define SS_BOARD_MARKS 1024
+#define SS_BOARD_CLOSED 64
 
 /*
  * Threads whose caught call a listener (or the keeper) let them make
@@ -47,6 +48,17 @@ struct ss_board {
 		uint64_t held[SS_BOARD_CELLS]; /* ids; 0: none */
 	} e[SS_BOARD_SLOTS];
 	struct ss_marks marks;
+	/*
+	 * Threads that closed every descriptor, ours too (close_range(3,
+	 * ~0), closefrom(), Python's close_fds): the filter's guard kept it
+	 * open, but the image such a thread execs next does not borrow it
+	 * back, and so lists the descriptors it lists natively; nor do the
+	 * images of its children (sh -c 'ls /proc/self/fd'), which it adds.
+	 * A ring of TIDs, 0 free; a TID used again by an unrelated process
+	 * of the tree before 64 others come costs it its listener.
+	 */
+	uint32_t nclosed;
+	int32_t closed[SS_BOARD_CLOSED];
 };
 
 /* A new board: its memfd (close-on-exec) and mapping, or -errno. */
@@ -67,6 +79,11 @@ void ss_board_seen(struct ss_board *b, uint64_t id);
  * it has no room left, and must then answer it at once. */
 bool ss_board_hold(struct ss_board *b, int entry, uint64_t id);
 void ss_board_release(struct ss_board *b, int entry, uint64_t id);
+
+/* Thread @tid closed our descriptor, or process @tid runs without it
+ * (closed[]); did @pid or @ppid, an exec'ed image's? */
+void ss_board_closed_set(struct ss_board *b, pid_t tid);
+bool ss_board_closed(const struct ss_board *b, pid_t pid, pid_t ppid);
 
 /* Thread @tid makes its caught call @nr itself, by our answer. */
 void ss_marks_set(struct ss_marks *m, pid_t tid, int nr);

@@ -264,6 +264,25 @@ home:
 }
 
 /*
+ * A close() or close_range() of our descriptor (at the same number in
+ * every process of the tree): the caller meant to close every one it
+ * had, so the image it execs next does without ours (board.h).
+ */
+static void note_closed(const struct seccomp_notif *n)
+{
+	unsigned long a0 = n->data.args[0], a1 = n->data.args[1];
+	unsigned int fd = (unsigned int)ss_listener_fd();
+
+	if (!ss_self.board)
+		return;
+	if ((n->data.nr == SYS_close && a0 == fd) ||
+	    (n->data.nr == SYS_close_range && (unsigned int)a0 <= fd &&
+	     (unsigned int)a1 >= fd &&
+	     !(n->data.args[2] & CLOSE_RANGE_UNSHARE)))
+		ss_board_closed_set(ss_self.board, (pid_t)n->pid);
+}
+
+/*
  * Calls that would close or replace our descriptor (the filter's guard):
  * answered as if they had, leaving it open.  Returns true if @n was one.
  */
@@ -355,6 +374,7 @@ void ss_handle(const struct seccomp_notif *n)
 	struct ss_slot *s;
 	int nr = (int)n->data.nr, i;
 
+	note_closed(n);
 	/* Another process's call (a fork or spawn child): made there. */
 	if (!tid || n->data.arch != AUDIT_ARCH_X86_64 || !ours_is(tid)) {
 		cont(n->id, tid, nr);

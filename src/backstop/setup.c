@@ -187,6 +187,15 @@ static int adopt(struct ss_board **board)
 	rc = bfd < 0 ? bfd : ss_board_map(bfd, board);
 	if (bfd >= 0)
 		sl_sys1(SYS_close, bfd);
+	/* The image before us, or our parent, closed every descriptor,
+	 * ours too: so do we, and our children after us. */
+	if (!rc && ss_board_closed(*board, (pid_t)sl_sys0(SYS_getpid),
+				   (pid_t)sl_sys0(SYS_getppid))) {
+		ss_board_closed_set(*board, (pid_t)sl_sys0(SYS_getpid));
+		sl_sys2(SYS_munmap, *board, sizeof(**board));
+		*board = 0;
+		rc = -EBADF;
+	}
 	if (rc) {
 		sl_sys1(SYS_close, lfd);
 		return rc;
@@ -293,13 +302,15 @@ int ss_backstop_start(const int *trap, size_t n,
 		if (trap[i] >= 0 && trap[i] < SL_SYSTAB_MAX)
 			traps[trap[i] / 64] |= 1ull << (trap[i] % 64);
 	lfd = adopt(&board);
-	if (lfd == -EPERM || lfd == -EACCES) {
+	if (lfd == -EPERM || lfd == -EACCES || lfd == -EBADF) {
 		/*
 		 * Under our tree's filter as another identity (it changed
 		 * before exec): the kernel refuses us the keeper's fd, and
 		 * rightly, since whoever holds it answers every process of
-		 * the tree, root's too.  The others answer our caught calls,
-		 * which run natively; the report says so, stderr does not.
+		 * the tree, root's too.  Or (EBADF) the image before us
+		 * closed every descriptor, so we list none of ours.  The
+		 * others answer our caught calls, which run natively; the
+		 * report says so, stderr does not.
 		 */
 		ss_restart_forced = true;
 		return lfd;

@@ -82,7 +82,8 @@ static void *late_reader(void *arg)
 /* A child whose main thread leaves first; the other thread ends it. */
 static void main_exits_first(void)
 {
-	int fds[2];
+	/* Static: the main thread's frame is gone when the reader reads. */
+	static int fds[2];
 	pthread_t th;
 	pid_t pid;
 
