@@ -22,24 +22,25 @@
 #include "internal.h"
 
 static unsigned int *nthreads;
-static int looked; /* 0 not yet, 1 found, -1 not there */
+
+/*
+ * Looked up at load time, before the shim's own constructor starts any
+ * thread of ours: dlvsym() takes the dynamic loader's lock, which a
+ * program thread in dlopen() may hold while its caught openat() waits
+ * for the very thread that would be looking.
+ */
+__attribute__((constructor(101))) static void look_up(void)
+{
+	nthreads = dlvsym(RTLD_DEFAULT, "__nptl_nthreads", "GLIBC_PRIVATE");
+}
 
 static unsigned int *count(void)
 {
-	int l = __atomic_load_n(&looked, __ATOMIC_ACQUIRE);
-
-	if (!l) {
-		nthreads = dlvsym(RTLD_DEFAULT, "__nptl_nthreads",
-				  "GLIBC_PRIVATE");
-		l = nthreads ? 1 : -1;
-		__atomic_store_n(&looked, l, __ATOMIC_RELEASE);
-		if (l < 0)
-			sl_warn_once(
-				"cannot find the C library's thread count; "
-				"our threads may keep a process alive",
-				0);
-	}
-	return l > 0 ? nthreads : 0;
+	if (!nthreads)
+		sl_warn_once("cannot find the C library's thread count; "
+			     "our threads may keep a process alive",
+			     0);
+	return nthreads;
 }
 
 void sl_thread_hide(void)
