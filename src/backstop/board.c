@@ -208,6 +208,14 @@ static bool waiting(const struct ss_board *b, int i)
 	if (n <= 0)
 		return !alive(b, i);
 	buf[n] = 0;
+	/*
+	 * "-1 0x0 0x0": a thread with no user context left, the leader of
+	 * a process that has exited, which its parent has not reaped (and
+	 * may never, if its caught call is the orphan).  tgkill() still
+	 * finds it, but it will never receive: as good as waiting.
+	 */
+	if (!strncmp(buf, "-1 0x0 0x0", 10))
+		return true;
 	/* "16 0xFD 0xc0502100 ...": ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV) */
 	if (strtol(buf, &e, 10) != SYS_ioctl)
 		return false;
