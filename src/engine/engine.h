@@ -323,6 +323,9 @@ struct sl_ident_rule {
 	long nr;
 	unsigned char arg;    /* enum sl_ident_arg */
 	unsigned char effect; /* enum sl_ident_effect */
+	/* The kernel's call acts on its caller alone (set*id are per task):
+	 * made raw, it changes only the calling thread (sl_ident_after()). */
+	bool thread_only;
 	unsigned long v;
 };
 extern const struct sl_ident_rule sl_ident_rules[];

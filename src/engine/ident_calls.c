@@ -33,31 +33,39 @@
 	 CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP |        \
 	 CLONE_NEWUSER | CLONE_NEWTIME)
 
+/*
+ * CRED: a credential call; the kernel's acts on its caller alone, and the
+ * C library repeats its wrapper on every thread (thread_only).
+ */
+#define CRED(nr)                                                               \
+	{                                                                      \
+		SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_CHANGES, true, 0          \
+	}
 #define CH(nr)                                                                 \
 	{                                                                      \
-		SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_CHANGES, 0                \
+		SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_CHANGES, false, 0         \
 	}
 #define PIN(nr)                                                                \
 	{                                                                      \
-		SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_PINS, 0                   \
+		SYS_##nr, SL_IDENT_ARG_ANY, SL_IDENT_PINS, false, 0            \
 	}
 #define PRCTL(opt, eff)                                                        \
 	{                                                                      \
-		SYS_prctl, SL_IDENT_ARG_EQ, eff, opt                           \
+		SYS_prctl, SL_IDENT_ARG_EQ, eff, false, opt                    \
 	}
 
 const struct sl_ident_rule sl_ident_rules[] = {
 	/* Taken by helpers (ident.c): credentials, CPU and I/O priority. */
-	CH(setuid),
-	CH(setgid),
-	CH(setreuid),
-	CH(setregid),
-	CH(setresuid),
-	CH(setresgid),
-	CH(setfsuid),
-	CH(setfsgid),
-	CH(setgroups),
-	CH(capset),
+	CRED(setuid),
+	CRED(setgid),
+	CRED(setreuid),
+	CRED(setregid),
+	CRED(setresuid),
+	CRED(setresgid),
+	CRED(setfsuid),
+	CRED(setfsgid),
+	CRED(setgroups),
+	CRED(capset),
 	CH(setpriority),
 	CH(ioprio_set),
 	PRCTL(PR_SET_KEEPCAPS, SL_IDENT_CHANGES),
@@ -67,12 +75,12 @@ const struct sl_ident_rule sl_ident_rules[] = {
 	/* The thread's own, which no helper can share: it keeps its calls. */
 	PIN(setns),
 	PIN(landlock_restrict_self),
-	{ SYS_unshare, SL_IDENT_ARG_BITS, SL_IDENT_PINS, UNSHARE_PINS },
+	{ SYS_unshare, SL_IDENT_ARG_BITS, SL_IDENT_PINS, false, UNSHARE_PINS },
 	/* 0xffffffff only asks. */
-	{ SYS_personality, SL_IDENT_ARG_NE, SL_IDENT_PINS, 0xffffffff },
-	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS,
+	{ SYS_personality, SL_IDENT_ARG_NE, SL_IDENT_PINS, false, 0xffffffff },
+	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS, false,
 	  SECCOMP_SET_MODE_STRICT },
-	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS,
+	{ SYS_seccomp, SL_IDENT_ARG_EQ, SL_IDENT_PINS, false,
 	  SECCOMP_SET_MODE_FILTER },
 	PRCTL(PR_SET_SECCOMP, SL_IDENT_PINS),
 	PRCTL(PR_SET_TIMERSLACK, SL_IDENT_PINS),       /* how late sleeps end */
@@ -97,43 +105,32 @@ static bool matches(const struct sl_ident_rule *r, long arg0)
 	}
 }
 
-enum sl_ident_effect sl_ident_effect(long nr, const long *args)
+/* The rule @nr(@args) matches, or NULL. */
+static const struct sl_ident_rule *rule_of(long nr, const long *args)
 {
 	unsigned int i;
 
 	for (i = 0; i < sl_ident_nrules; i++)
 		if (sl_ident_rules[i].nr == nr &&
 		    matches(&sl_ident_rules[i], args[0]))
-			return sl_ident_rules[i].effect;
-	return SL_IDENT_NONE;
+			return &sl_ident_rules[i];
+	return 0;
 }
 
-/* Credential calls act on their caller alone (the kernel's set*id are
- * per task); the C library repeats its wrappers on every thread. */
-static bool thread_only(long nr)
+enum sl_ident_effect sl_ident_effect(long nr, const long *args)
 {
-	switch (nr) {
-	case SYS_setuid:
-	case SYS_setgid:
-	case SYS_setreuid:
-	case SYS_setregid:
-	case SYS_setresuid:
-	case SYS_setresgid:
-	case SYS_setfsuid:
-	case SYS_setfsgid:
-	case SYS_setgroups:
-	case SYS_capset:
-		return true;
-	default:
-		return false;
-	}
+	const struct sl_ident_rule *r = rule_of(nr, args);
+
+	return r ? r->effect : SL_IDENT_NONE;
 }
 
 void sl_ident_after(long nr, const long *args, bool raw)
 {
-	switch (sl_ident_effect(nr, args)) {
+	const struct sl_ident_rule *r = rule_of(nr, args);
+
+	switch (r ? r->effect : SL_IDENT_NONE) {
 	case SL_IDENT_CHANGES:
-		if (raw && thread_only(nr))
+		if (raw && r->thread_only)
 			sl_ident_changed_self();
 		else
 			sl_ident_changed();
