@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The routes this process uses, looked up on every interposed call: a
- * flat table filled at load time from the built-in policy, changed by the
- * policy file named in $SYSLET_POLICY (syslet run --policy).  A file that
- * cannot be read or has any error is not used at all: the program runs
- * with the built-in policy, after one line on stderr.
+ * The policy this process uses: the built-in one, changed by the policy
+ * file named in $SYSLET_POLICY (syslet run --policy), read at load time
+ * into the route table run.c looks up on every interposed call.  A file
+ * that cannot be read or has any error is not used at all: the program
+ * runs with the built-in policy, after one line on stderr.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,6 @@ _Static_assert(SP_NATIVE == SL_ROUTE_NATIVE && SP_NOWAIT == SL_ROUTE_NOWAIT &&
 		       SP_HELPER == SL_ROUTE_HELPER,
 	       "policy routes are the engine's");
 
-static unsigned char routes[SL_SYSTAB_MAX];
 static struct sp_policy policy;
 
 /* The first error, and how many there were, for the one warning line. */
@@ -77,8 +76,9 @@ void shim_policy_init(void)
 	/* Until the backstop is up (backstop.c), a call left to it is
 	 * routed as nowait here. */
 	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
-		routes[nr] = policy.route[nr] == SP_TRAP ? SP_NOWAIT
-							 : policy.route[nr];
+		shim_route_set(nr, policy.route[nr] == SP_TRAP
+					   ? SP_NOWAIT
+					   : policy.route[nr]);
 }
 
 /* The backstop is up: its calls go to the C library, to be caught. */
@@ -88,7 +88,7 @@ void shim_policy_trap_native(void)
 
 	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
 		if (policy.route[nr] == SP_TRAP)
-			routes[nr] = SP_NATIVE;
+			shim_route_set(nr, SP_NATIVE);
 }
 
 bool shim_policy_traps(int nr)
@@ -105,11 +105,4 @@ uint32_t shim_policy_value(int setting)
 {
 	return setting >= 0 && setting < SP_NSETTINGS ? policy.value[setting]
 						      : 0;
-}
-
-unsigned char shim_route_of(int nr)
-{
-	if (nr < 0 || nr >= SL_SYSTAB_MAX)
-		return SL_ROUTE_NATIVE;
-	return routes[nr];
 }

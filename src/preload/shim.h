@@ -2,12 +2,13 @@
 /*
  * The preload layer: interposed C library functions (wrappers.c, from the
  * table calls.def) -> shim_run() (run.c), which routes each call by the
- * policy (policy.c) through the engine's sl_call().  init.c sets it up at
- * load time; signals.c puts the program's signal handlers behind a
- * trampoline that stops a helper's call first where the native call would
- * have been interrupted, and keeps the engine's cancel signal out of the
- * program's sight; pcancel.c makes pthread_cancel() reach a thread waiting
- * on a helper.  Prefix shim_.
+ * policy's table through the engine's sl_call(), and makes
+ * pthread_cancel() reach a thread waiting on a helper.  init.c sets it up
+ * at load time, policy.c fills the route table from the policy; signals.c
+ * puts the program's signal handlers behind a trampoline that stops a
+ * helper's call first where the native call would have been interrupted,
+ * and keeps the engine's cancel signal out of the program's sight.
+ * Prefix shim_.
  */
 #ifndef SHIM_H
 #define SHIM_H
@@ -56,6 +57,11 @@ long shim_run(int nr, long *args, bool restart);
  * SHIM_NATIVE is returned. */
 long shim_route(int nr, long *args, bool restart, uint8_t *outcome);
 void shim_testcancel(void);
+/* The route of @nr (enum sl_route), set by policy.c. */
+void shim_route_set(int nr, unsigned char route);
+struct syslet_ctx *shim_get_ctx(void);
+/* The thread records pthread_cancel() looks through. */
+void shim_pcancel_init(void);
 
 /* An interposed function's return: -1 and errno, as the C library does. */
 #include <errno.h>
@@ -72,7 +78,6 @@ static inline long shim_ret(long r)
 void shim_signals_init(void);
 
 /* policy.c */
-unsigned char shim_route_of(int nr);
 void shim_policy_init(void);
 struct syslet_params;
 /* The helper pool's parameters the policy sets. */
@@ -85,17 +90,5 @@ void shim_policy_trap_native(void);
 /* backstop.c */
 extern bool shim_backstop_on; /* this process's listener is up */
 void shim_backstop_init(void);
-struct syslet_ctx *shim_get_ctx(void);
-
-/* pcancel.c */
-struct shim_thread {
-	volatile int interrupt;	     /* pthread_cancel() asked */
-	struct sl_req *volatile req; /* the call it is waiting for */
-	struct shim_thread *next;
-	unsigned long self; /* pthread_self() */
-	bool registered;
-};
-struct shim_thread *shim_thread_self(void);
-void shim_pcancel_init(void);
 
 #endif
