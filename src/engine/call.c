@@ -1,7 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * One system call on behalf of a program thread that waits for it: what
- * the preload layer runs for every interposed call.
+ * One system call: its non-blocking try, and, on behalf of a program
+ * thread that waits for it, the helper it goes to when it would block:
+ * what the preload layer runs for every interposed call.
+ *
+ * The submitter tries each call in a form that cannot block (RWF_NOWAIT,
+ * MSG_DONTWAIT, RESOLVE_CACHED, a readiness probe), chosen by the table's
+ * nb kind (systab.h): read/write progress is rw.c, waits by nature
+ * probe.c, socket messages and opens nowait.c, descriptors fd.c.  Where
+ * the try did part of the work (a regular file read that found only some
+ * pages cached, a stream send that filled the socket buffer), the native
+ * call would have done all of it: the rest is finished in blocking form,
+ * on a helper, and the parts are added up.  Where the try did nothing, the
+ * helper makes the original call unchanged, so its result is exactly the
+ * native one.
  *
  * The wait must look like the native call to signal handlers.  So the
  * kernel decides, not us: a futex wait without a timeout fails with
@@ -21,6 +33,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -29,6 +43,94 @@
 #include <sys/syscall.h>
 
 #include "internal.h"
+
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+
+/* ------------------------------------------------------------------ */
+/* The non-blocking try, by the table's nb kind.                        */
+
+static int nowait(int nr, const struct sl_sysent *e, const long *a,
+		  struct sl_rw *rw, long *ret, bool strict)
+{
+	int how = SL_TRY_NATIVE;
+
+	rw->op = SL_RW_NONE;
+	switch (e->nb) {
+	case SL_NB_BLOCKS:
+		how = sl_probe(nr, a, ret);
+		if (how == SL_TRY_UNKNOWN)
+			how = SL_TRY_BLOCK;
+		break;
+	case SL_NB_READ:
+	case SL_NB_WRITE:
+		sl_rw_from_call(nr, a, rw);
+		if (rw->op != SL_RW_NONE && !(rw->flags & RWF_NOWAIT))
+			how = sl_rw_attempt(rw, ret);
+		break;
+	case SL_NB_MSG:
+		how = sl_msg_attempt(nr, e, a, rw, ret);
+		break;
+	case SL_NB_POLLIN: {
+		struct pollfd p = { .fd = (int)a[0], .events = POLLIN };
+
+		if (sl_sys3(SYS_poll, &p, 1, 0) == 0 &&
+		    !sl_fd_nonblocking((int)a[0]))
+			how = SL_TRY_BLOCK;
+		break;
+	}
+	case SL_NB_OPEN:
+		how = sl_open_attempt(nr, a, ret);
+		break;
+	case SL_NB_FCNTL:
+		if (a[1] == F_SETLKW || a[1] == F_OFD_SETLKW) {
+			/* Try the lock without waiting; a conflict means wait. */
+			long r = sl_sys3(
+				SYS_fcntl, a[0],
+				a[1] == F_SETLKW ? F_SETLK : F_OFD_SETLK, a[2]);
+
+			how = (r == -EAGAIN || r == -EACCES) ? SL_TRY_BLOCK
+							     : SL_TRY_DONE;
+			*ret = r;
+		}
+		break;
+	default:
+		break;
+	}
+	if (how == SL_TRY_NOMODE)
+		how = strict && !sl_fd_never_waits(rw->fd) ? SL_TRY_BLOCK
+							   : SL_TRY_NATIVE;
+	if (how == SL_TRY_NATIVE) {
+		rw->op = SL_RW_NONE;
+		*ret = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		return 0;
+	}
+	if (how == SL_TRY_BLOCK) {
+		if (rw->acc == 0 && rw->skip == 0)
+			rw->op = SL_RW_NONE; /* nothing done: native call */
+		return SL_WOULDBLOCK;
+	}
+	rw->op = SL_RW_NONE;
+	return 0;
+}
+
+int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
+	      struct sl_rw *rw, long *ret)
+{
+	return nowait(nr, e, a, rw, ret, false);
+}
+
+/* The backstop's listener must never block: a file without a non-blocking
+ * mode would block, as far as it knows. */
+int sl_nowait_strict(int nr, const struct sl_sysent *e, const long *a,
+		     struct sl_rw *rw, long *ret)
+{
+	return nowait(nr, e, a, rw, ret, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* A program thread's call, on a helper if it would block.              */
 
 /*
  * The helper call this thread waits for, for its signal handlers

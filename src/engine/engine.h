@@ -7,8 +7,9 @@
  * Prefix sl_.
  *
  * The path of one call from a client: sl_call() (call.c) tries it without
- * blocking (nowait.c) or hands it to a helper (helper.c), which acts as the
- * caller (ident.c), makes the call (syscall_cp.S) and wakes the caller.
+ * blocking (rw.c for a read) or hands it to a helper (helper.c), which
+ * acts as the caller (ident.c), makes the call (syscall_cp.S) and wakes
+ * the caller.
  */
 #ifndef SL_ENGINE_H
 #define SL_ENGINE_H
@@ -107,7 +108,7 @@ int64_t sl_now_ns(void);
 bool sl_peek(const void *p, void *out, size_t n);
 
 /* ------------------------------------------------------------------ */
-/* Trying a call without blocking (nowait.c).                           */
+/* Trying a call without blocking (call.c, by the call's kind).         */
 
 /* Partial read/write progress, so the rest of a call can be finished. */
 enum sl_rw_op {

@@ -3,7 +3,7 @@
  * Engine internals.  Prefix sl_ for everything here.
  *
  * Data flow: syslet_submit() (submit.c) walks the chain (chain.c) and runs
- * atoms on the caller, each first attempted without blocking (nowait.c).
+ * atoms on the caller, each first attempted without blocking (call.c).
  * The first atom that would block is handed, with its resolved arguments
  * and any partial progress, to a helper (helper.c), which finishes the
  * chain with cancellable system calls (syscall_cp.S, cancel.c) and posts a
@@ -181,9 +181,9 @@ static inline void sl_store(const struct syslet_atom *a, long ret)
 }
 
 /*
- * The non-blocking try (nowait.c), by concern: what one attempt found
- * (enum sl_try), read/write progress (rw.c), waits by nature (probe.c),
- * descriptors (fd.c).
+ * The non-blocking try (sl_nowait(), call.c), by concern: what one attempt
+ * found (enum sl_try), read/write progress (rw.c), waits by nature
+ * (probe.c), socket messages and opens (nowait.c), descriptors (fd.c).
  *
  * SL_TRY_NOMODE: the file has no non-blocking mode (a FIFO opened by
  * path): only the call itself can tell, blocking perhaps.  SL_TRY_UNKNOWN:
@@ -207,6 +207,12 @@ void sl_rw_from_call(int nr, const long *a, struct sl_rw *rw);
 void sl_rw_advance(struct sl_rw *rw, long n);
 /* The rest of @rw without blocking: enum sl_try. */
 int sl_rw_attempt(struct sl_rw *rw, long *ret);
+
+/* nowait.c: enum sl_try for a socket message (MSG_DONTWAIT) and an open
+ * (RESOLVE_CACHED). */
+int sl_msg_attempt(int nr, const struct sl_sysent *e, const long *args,
+		   struct sl_rw *rw, long *ret);
+int sl_open_attempt(int nr, const long *a, long *ret);
 
 /* probe.c: enum sl_try for a call that waits by nature. */
 int sl_probe(int nr, const long *a, long *ret);

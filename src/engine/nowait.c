@@ -1,39 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Trying a call without blocking: the dispatch by the table's nb kind
- * (systab.h), socket messages and opens.  Read/write progress is rw.c,
- * waits by nature probe.c, descriptors fd.c.
- *
- * The submitter tries each call in a form that cannot block (RWF_NOWAIT,
- * MSG_DONTWAIT, RESOLVE_CACHED, a readiness probe).  Where the try did part
- * of the work (a regular file read that found only some pages cached, a
- * stream send that filled the socket buffer), the native call would have
- * done all of it: the rest is finished in blocking form, on a helper, and
- * the parts are added up.  Where the try did nothing, the helper makes the
- * original call unchanged, so its result is exactly the native one.
+ * The non-blocking tries of socket messages (MSG_DONTWAIT) and opens
+ * (RESOLVE_CACHED), for the dispatch by the table's nb kind in call.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <linux/magic.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <linux/fs.h>
 #include <linux/openat2.h>
 
 #include "internal.h"
-
-#ifndef RWF_NOWAIT
-#define RWF_NOWAIT 0x00000008
-#endif
 
 /* The kernel's VALID_OPEN_FLAGS and O_PATH_FLAGS (fs/fcntl.c, fs/open.c). */
 #define SL_VALID_OPEN_FLAGS                                                    \
@@ -64,8 +42,8 @@ static size_t msg_total(int nr, const long *a, struct sl_rw *rw)
 	return t;
 }
 
-static int msg_attempt(int nr, const struct sl_sysent *e, const long *args,
-		       struct sl_rw *rw, long *ret)
+int sl_msg_attempt(int nr, const struct sl_sysent *e, const long *args,
+		   struct sl_rw *rw, long *ret)
 {
 	long a[6];
 	long r;
@@ -106,7 +84,7 @@ static int msg_attempt(int nr, const struct sl_sysent *e, const long *args,
 /* ------------------------------------------------------------------ */
 /* Opens: the path lookup, from the dentry cache only.                  */
 
-static int open_attempt(int nr, const long *a, long *ret)
+int sl_open_attempt(int nr, const long *a, long *ret)
 {
 	struct open_how how = { 0 };
 	long dfd, path, r;
@@ -156,84 +134,4 @@ static int open_attempt(int nr, const long *a, long *ret)
 	}
 	*ret = r;
 	return SL_TRY_DONE;
-}
-
-/* ------------------------------------------------------------------ */
-
-static int nowait(int nr, const struct sl_sysent *e, const long *a,
-		  struct sl_rw *rw, long *ret, bool strict)
-{
-	int how = SL_TRY_NATIVE;
-
-	rw->op = SL_RW_NONE;
-	switch (e->nb) {
-	case SL_NB_BLOCKS:
-		how = sl_probe(nr, a, ret);
-		if (how == SL_TRY_UNKNOWN)
-			how = SL_TRY_BLOCK;
-		break;
-	case SL_NB_READ:
-	case SL_NB_WRITE:
-		sl_rw_from_call(nr, a, rw);
-		if (rw->op != SL_RW_NONE && !(rw->flags & RWF_NOWAIT))
-			how = sl_rw_attempt(rw, ret);
-		break;
-	case SL_NB_MSG:
-		how = msg_attempt(nr, e, a, rw, ret);
-		break;
-	case SL_NB_POLLIN: {
-		struct pollfd p = { .fd = (int)a[0], .events = POLLIN };
-
-		if (sl_sys3(SYS_poll, &p, 1, 0) == 0 &&
-		    !sl_fd_nonblocking((int)a[0]))
-			how = SL_TRY_BLOCK;
-		break;
-	}
-	case SL_NB_OPEN:
-		how = open_attempt(nr, a, ret);
-		break;
-	case SL_NB_FCNTL:
-		if (a[1] == F_SETLKW || a[1] == F_OFD_SETLKW) {
-			/* Try the lock without waiting; a conflict means wait. */
-			long r = sl_sys3(
-				SYS_fcntl, a[0],
-				a[1] == F_SETLKW ? F_SETLK : F_OFD_SETLK, a[2]);
-
-			how = (r == -EAGAIN || r == -EACCES) ? SL_TRY_BLOCK
-							     : SL_TRY_DONE;
-			*ret = r;
-		}
-		break;
-	default:
-		break;
-	}
-	if (how == SL_TRY_NOMODE)
-		how = strict && !sl_fd_never_waits(rw->fd) ? SL_TRY_BLOCK
-							   : SL_TRY_NATIVE;
-	if (how == SL_TRY_NATIVE) {
-		rw->op = SL_RW_NONE;
-		*ret = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-		return 0;
-	}
-	if (how == SL_TRY_BLOCK) {
-		if (rw->acc == 0 && rw->skip == 0)
-			rw->op = SL_RW_NONE; /* nothing done: native call */
-		return SL_WOULDBLOCK;
-	}
-	rw->op = SL_RW_NONE;
-	return 0;
-}
-
-int sl_nowait(int nr, const struct sl_sysent *e, const long *a,
-	      struct sl_rw *rw, long *ret)
-{
-	return nowait(nr, e, a, rw, ret, false);
-}
-
-/* The backstop's listener must never block: a file without a non-blocking
- * mode would block, as far as it knows. */
-int sl_nowait_strict(int nr, const struct sl_sysent *e, const long *a,
-		     struct sl_rw *rw, long *ret)
-{
-	return nowait(nr, e, a, rw, ret, true);
 }
