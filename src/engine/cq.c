@@ -41,38 +41,22 @@ static void efd_read_locked(struct syslet_ctx *ctx)
 	}
 }
 
-/* The chain of @req has finished; req->last and req->result are set. */
-void sl_complete_locked(struct syslet_ctx *ctx, struct sl_req *req)
+/* A finished request that neither the backstop nor a waiting submitter
+ * takes: its entry joins the ring, and the program is told. */
+void sl_cq_post_locked(struct syslet_ctx *ctx, struct sl_req *req)
 {
-	sl_hash_del_locked(ctx, req);
-	req->helper = 0;
-	if (req->on_done) {
-		sl_trap_end_locked(ctx, req);
-	} else if (req->sflags & SYSLET_SUBMIT_WAIT) {
-		req->state = SL_REQ_DONE;
-		if (__atomic_exchange_n(&req->done, SL_DONE_YES,
-					__ATOMIC_ACQ_REL) == SL_DONE_SLEEPING)
-			sl_futex_wake(&req->done, 1);
-	} else {
-		req->state = SL_REQ_COMPLETED;
-		req->next = 0;
-		if (ctx->cq_tail)
-			ctx->cq_tail->next = req;
-		else
-			ctx->cq_head = req;
-		ctx->cq_tail = req;
-		ctx->cq_count++;
-		__atomic_store_n(&ctx->cq_seq, ctx->cq_seq + 1,
-				 __ATOMIC_RELEASE);
-		efd_write_locked(ctx);
-		if (ctx->cq_waiters)
-			sl_futex_wake(&ctx->cq_seq, INT32_MAX);
-	}
-	if (ctx->closing) {
-		__atomic_store_n(&ctx->exit_seq, ctx->exit_seq + 1,
-				 __ATOMIC_RELEASE);
-		sl_futex_wake(&ctx->exit_seq, INT32_MAX);
-	}
+	req->state = SL_REQ_COMPLETED;
+	req->next = 0;
+	if (ctx->cq_tail)
+		ctx->cq_tail->next = req;
+	else
+		ctx->cq_head = req;
+	ctx->cq_tail = req;
+	ctx->cq_count++;
+	__atomic_store_n(&ctx->cq_seq, ctx->cq_seq + 1, __ATOMIC_RELEASE);
+	efd_write_locked(ctx);
+	if (ctx->cq_waiters)
+		sl_futex_wake(&ctx->cq_seq, INT32_MAX);
 }
 
 static unsigned int reap_locked(struct syslet_ctx *ctx,
