@@ -147,20 +147,27 @@ static inline int pt_helpers(void)
 	return pt_count_threads(true);
 }
 
-/* A helper blocked in a call on fd (its first argument), within 2 s. */
 /*
- * Polled until a deadline, not a count: on a loaded machine the helper (or
- * the listener that hands the call over) may not run for a long while, and
- * nobody writes the data before this returns, so a call that went to a
- * helper is seen there sooner or later.
+ * A helper blocked in a call on fd (its first argument): the caller waits
+ * in a futex, so it has handed the call over, and the helper is waited
+ * for up to PT_HELPER_WAIT_S.  Polled until a deadline, not a count: on a
+ * loaded machine the helper may not run for a long while, and nobody
+ * writes the data before this returns, so it is seen sooner or later.
  */
 #define PT_HELPER_WAIT_S 30
-/* A test that expects a call not to be routed sets a short wait first. */
+/*
+ * Under the seccomp backstop a caught call and one left native look the
+ * same from outside (the caller sits in the call), so only a helper busy
+ * on fd tells them apart: pt_helper_busy_on() waits pt_route_wait_s for
+ * one.  A call that is expected to stay native, or may (a child's, which
+ * its parent's listener leaves native: doc/backstop.md), would wait all of
+ * it: such a test sets a short wait first.
+ */
 static volatile double pt_route_wait_s = PT_HELPER_WAIT_S;
 
 static inline bool pt_helper_on_fd(int fd)
 {
-	double end = pt_now() + pt_route_wait_s;
+	double end = pt_now() + PT_HELPER_WAIT_S;
 
 	while (pt_now() < end) {
 		DIR *d = opendir("/proc/self/task");
@@ -221,8 +228,8 @@ static inline bool pt_backstop(void)
 	return found;
 }
 
-/* A helper (not waiting for work) in a call on fd, within 2 s; at once
- * false without the seccomp backstop. */
+/* A helper (not waiting for work) in a call on fd, within
+ * pt_route_wait_s; at once false without the seccomp backstop. */
 static inline bool pt_helper_busy_on(int fd)
 {
 	bool backstop = pt_backstop();
