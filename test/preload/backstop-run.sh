@@ -4,6 +4,6 @@
 # backstop-run.sh [run-one.sh options] PROG: run-one.sh with the seccomp
 # backstop catching the program's calls (backstop.policy traps them, so
 # the shim's wrappers leave them to the C library and the filter).
-pol=$(cd "${srcdir:-.}/test/preload" && pwd)/backstop.policy
+. "${srcdir:-.}/test/lib.sh"
 exec "${SHELL:-/bin/sh}" "${srcdir:-.}/test/preload/run-one.sh" \
-	--env "SYSLET_POLICY=$pol" "$@"
+	--env "SYSLET_POLICY=$tl_backstop_policy" "$@"

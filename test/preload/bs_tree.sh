@@ -8,17 +8,14 @@
 # openat... caught by the filter); the output must be the same, with
 # nothing on stderr (no fallback line, no ENOSYS) and nothing left hanging.
 
-set -u
-top=${abs_top_builddir:-$(pwd)}
-shim=${SYSLET_SHIM:-$top/.libs/libsyslet-preload.so}
-pol=$(cd "${srcdir:-.}/test/preload" && pwd)/backstop.policy
+. "${srcdir:-.}/test/lib.sh"
+pol=$tl_backstop_policy
 [ -f "$shim" ] || { echo "bs_tree: no shim $shim" >&2; exit 99; }
-if nm -D --undefined-only "$shim" 2>/dev/null | grep -q ' __[at]san_'; then
+if tl_sanitized; then
 	echo "SKIP: runs uninstrumented programs; the shim is built with sanitizers"
 	exit 77
 fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/syslet-bstree.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+tl_tmp syslet-bstree
 seq 1 30000 | sed 's/$/ line/' >"$tmp/in"
 
 fail=0

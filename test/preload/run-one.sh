@@ -32,7 +32,7 @@
 # looked up in $abs_top_builddir/test/preload/ (abs_top_builddir defaults to
 # the current directory).  Exit: 0 pass, 1 fail, 77 skip, 99 error.
 
-set -u
+. "${srcdir:-.}/test/lib.sh"
 
 routed=0 routed_min= status=0 prefix= init_fail=0 off=1 shim_env= foreign=0
 while [ $# -gt 0 ]; do
@@ -52,8 +52,6 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 1 ] || { echo "usage: run-one.sh [options] PROG [ARGS...]" >&2; exit 99; }
 
-top=${abs_top_builddir:-$(pwd)}
-shim=${SYSLET_SHIM:-$top/.libs/libsyslet-preload.so}
 prog=$1
 shift
 case $prog in
@@ -62,15 +60,13 @@ case $prog in
 esac
 [ -x "$prog" ] || { echo "run-one.sh: no program $prog" >&2; exit 99; }
 [ -f "$shim" ] || { echo "run-one.sh: no shim $shim (build first)" >&2; exit 99; }
-if [ $foreign = 1 ] && nm -D --undefined-only "$shim" 2>/dev/null | grep -q ' __[at]san_'; then
+if [ $foreign = 1 ] && tl_sanitized; then
 	echo "SKIP: $prog starts uninstrumented programs; the shim is built with sanitizers"
 	exit 77
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/syslet-preload.XXXXXX") || exit 99
+tl_tmp syslet-preload
 chmod 755 "$tmp" # the program may run as another user
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 99' HUP INT TERM
 
 # run NAME ENV... -- ARGS...: the program, its stdout, stderr and status
 # in $tmp.
@@ -84,10 +80,8 @@ run() {
 	done
 	shift
 	# shellcheck disable=SC2086 # prefix and envs are word lists
-	(cd "$tmp" && timeout -k 5 300 $prefix env -u LD_PRELOAD \
-		-u SYSLET_ROUTE -u SYSLET_CANCEL_SIGNAL $envs "$prog" "$@" \
-		>"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null)
-	echo $? >"$tmp/$name.rc"
+	tl_run "$tmp/$name" "$tmp" /dev/null 300 $prefix env -u LD_PRELOAD \
+		-u SYSLET_ROUTE -u SYSLET_CANCEL_SIGNAL $envs "$prog" "$@"
 }
 
 fail=0
@@ -117,7 +111,7 @@ done
 echo "---"
 
 rc=$(cat "$tmp/native.rc")
-[ "$rc" = 124 ] || [ "$rc" = 137 ] && bad "native run timed out"
+tl_timed_out "$tmp/native" && bad "native run timed out"
 [ "$rc" = "$status" ] || bad "native run: status $rc, expected $status"
 grep -aq '^routed' "$tmp/native.out" && bad "native run printed routed lines"
 grep -av '^routed' "$tmp/shim.out" >"$tmp/shim.stripped"

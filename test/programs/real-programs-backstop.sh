@@ -4,6 +4,6 @@
 # real-programs.sh again, with the seccomp backstop catching the programs'
 # reads, writes, opens and waits wherever they make them (inside the C
 # library too): test/preload/backstop.policy.
-pol=$(cd "${srcdir:-.}/test/preload" && pwd)/backstop.policy
-export SYSLET_TEST_RUN_ARGS="--policy $pol"
+. "${srcdir:-.}/test/lib.sh"
+export SYSLET_TEST_RUN_ARGS="--policy $tl_backstop_policy"
 exec bash "${srcdir:-.}/test/programs/real-programs.sh" "$@"

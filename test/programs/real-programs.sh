@@ -10,18 +10,16 @@
 # program is not installed; then "N passed, N failed, N skipped".
 #
 # Environment: abs_top_builddir (set by 'make check') locates the launcher
-# $abs_top_builddir/syslet; SYSLET overrides it.  SYSLET_TEST_RUN_ARGS
-# adds options to 'syslet run' (--policy FILE).  SYSLET_TEST_KEEP=1 keeps
-# the temporary directory.  Arguments: case names, to run only those.
+# $abs_top_builddir/syslet; SYSLET overrides it (test/lib.sh, whose
+# tl_run makes each run, as for the other differential tests).
+# SYSLET_TEST_RUN_ARGS adds options to 'syslet run' (--policy FILE).
+# SYSLET_TEST_KEEP=1 keeps the temporary directory.  Arguments: case
+# names, to run only those.
 set -euo pipefail
 
 me=real-programs
-builddir=${abs_top_builddir:-$PWD}
-SYSLET=${SYSLET:-$builddir/syslet}
-if [ ! -x "$SYSLET" ]; then
-	echo "$me: no launcher at $SYSLET (set abs_top_builddir or SYSLET)" >&2
-	exit 99 # a hard error for automake's harness
-fi
+# $syslet, $shim, tl_run, tl_sanitized (test/lib.sh).
+. "${srcdir:-.}/test/lib.sh"
 # A "must not hang" limit per run, far above a healthy run (seconds): on a
 # shared machine with every CPU busy, git's case alone took over 60 s.
 case_timeout=${SYSLET_TEST_TIMEOUT:-300}
@@ -47,15 +45,9 @@ export HOME=$TOP/home
 mkdir -p "$HOME"
 
 # The shim must really be there: a test that never loaded it proves nothing.
-if ! maps=$("$SYSLET" run -- grep -c 'libsyslet-preload' /proc/self/maps 2>&1) ||
+if ! maps=$("$syslet" run -- grep -c 'libsyslet-preload' /proc/self/maps 2>&1) ||
 	[ "${maps:-0}" -lt 1 ] 2>/dev/null; then
-	shim=$(ls "$builddir"/.libs/libsyslet-preload.so 2>/dev/null || true)
-	# grep without -q reads all of nm's output: under pipefail, an early
-	# exit would kill nm with SIGPIPE and fail the test.
-	if [ -n "$shim" ] && nm -D --undefined-only "$shim" 2>/dev/null |
-		grep ' __[at]san_' >/dev/null; then
-		# clang's sanitizer runtime lives in executables only: an
-		# instrumented shim cannot be preloaded into /bin/cat.
+	if tl_sanitized; then
 		echo "skip all: the shim is built with sanitizers ($shim)"
 		echo "0 passed, 0 failed, 1 skipped"
 		exit 77
@@ -146,17 +138,15 @@ need() {
 # pair LABEL CMD...: CMD in $T/n natively, then in $T/s under the shim;
 # stdin is $T/stdin if it exists, else /dev/null.
 pair() {
-	local label=$1 mode rc in=/dev/null
+	local label=$1 mode in=/dev/null
 	shift
 	[ -e "$T/stdin" ] && in=$T/stdin
 	for mode in n s; do
 		local run=()
 		# shellcheck disable=SC2206 # options, word-split on purpose
-		[ $mode = s ] && run=("$SYSLET" run ${SYSLET_TEST_RUN_ARGS:-} --)
-		rc=0
-		(cd "$T/$mode" && exec timeout -k 5 "$case_timeout" ${run[@]+"${run[@]}"} "$@") \
-			<"$in" >"$T/$mode.$label.out" 2>"$T/$mode.$label.err" || rc=$?
-		echo "$rc" >"$T/$mode.$label.rc"
+		[ $mode = s ] && run=("$syslet" run ${SYSLET_TEST_RUN_ARGS:-} --)
+		tl_run "$T/$mode.$label" "$T/$mode" "$in" "$case_timeout" \
+			${run[@]+"${run[@]}"} "$@"
 	done
 	LABELS+=("$label")
 }
@@ -209,7 +199,7 @@ finish() {
 			cmp -s "$T/n.$l.$k" "$T/s.$l.$k" || WHY+=("$l: $k differs:
 $(show_diff "$l" "$k")")
 		done
-		if [ "$(cat "$T/s.$l.rc")" = 124 ] || [ "$(cat "$T/s.$l.rc")" = 137 ]; then
+		if tl_timed_out "$T/s.$l"; then
 			WHY+=("$l: the run under the shim timed out after ${case_timeout}s")
 		fi
 	done

@@ -8,16 +8,9 @@
 # terabytes), and must give the documented status (0 for --help, 2 for a
 # usage error or a bad file, 126/127 for a program that cannot be run)
 # with nothing but exactly one line on stderr before any usage text.
-set -u
-top=${abs_top_builddir:-$(pwd)}
-syslet=$top/syslet
-[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
-# A quiet program built here, which a sanitizer build's shim can load into
-# (it cannot load into /bin/true).
-prog=$top/test/report/workload
-[ -x "$prog" ] || { echo "no program $prog (make check builds it)" >&2; exit 99; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-robust.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/test/lib.sh"
+tl_prog
+tl_tmp cli-robust
 limit="ulimit -v 1000000"
 nm "$syslet" 2>/dev/null | grep -q ' __asan_init' && limit=:
 mkfifo "$tmp/fifo" && mkdir "$tmp/dir" && ln -s fifo "$tmp/link" &&

@@ -2,18 +2,13 @@
 # shellcheck shell=sh
 # Shared by the report tests: 'syslet run --report' on test/report/workload
 # (whose calls are known exactly), and python3 to look at the JSON.
-# Sourced; sets $syslet, $workload, $tmp (removed on exit) and check(),
-# which runs a python3 snippet with the report parsed as r.
-set -u
-top=${abs_top_builddir:-$(pwd)}
-syslet=$top/syslet
-workload=$top/test/report/workload
-[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
-[ -x "$workload" ] || { echo "no program $workload" >&2; exit 99; }
+# Sourced; sets what test/lib.sh sets, $workload, $tmp (removed on exit)
+# and check(), which runs a python3 snippet with the report parsed as r.
+. "${srcdir:-.}/test/lib.sh"
+tl_prog
+workload=$prog
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/syslet-report-test.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 99' HUP INT TERM
+tl_tmp syslet-report-test
 
 # check FILE 'python statements using r (the report) and procs': exits 1
 # with the failed assertion shown.
@@ -71,8 +66,7 @@ def expect_row(name, t):
 # need_foreign: the test runs uninstrumented programs (sort, cat) under the
 # shim, which a sanitizer build's shim cannot load into: skip (77) there.
 need_foreign() {
-	if nm -D --undefined-only "$top/.libs/libsyslet-preload.so" 2>/dev/null |
-		grep ' __[at]san_' >/dev/null; then
+	if tl_sanitized; then
 		echo "SKIP: runs uninstrumented programs; the shim has sanitizers"
 		exit 77
 	fi

@@ -7,12 +7,8 @@
 # (120 MB; not in sanitizer builds, which reserve terabytes): before the
 # bound, a 200 MB file was read whole first.  Each is refused with exit 2
 # and one line "syslet ...: FILE: reason".
-set -u
-top=${abs_top_builddir:-$(pwd)}
-syslet=$top/syslet
-[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/report-size.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/test/lib.sh"
+tl_tmp report-size
 limit="ulimit -v 120000"
 if nm "$syslet" 2>/dev/null | grep -q ' __asan_init'; then
 	limit=:

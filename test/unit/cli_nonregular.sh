@@ -5,16 +5,9 @@
 # shim's $SYSLET_POLICY) is refused at once with one line naming it, never
 # waited for: a FIFO without a writer used to hang in open(), /dev/zero
 # to be read for ever.  Every run is under timeout: 124 is a hang.
-set -u
-top=${abs_top_builddir:-$(pwd)}
-syslet=$top/syslet
-[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
-# A quiet program built here, which a sanitizer build's shim can load into
-# (it cannot load into /bin/true).
-prog=$top/test/report/workload
-[ -x "$prog" ] || { echo "no program $prog (make check builds it)" >&2; exit 99; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-nonregular.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/test/lib.sh"
+tl_prog
+tl_tmp cli-nonregular
 mkfifo "$tmp/fifo" && mkdir "$tmp/dir" || exit 99
 fail=0
 # expect STATUS WHAT CMD...: CMD exits STATUS with nothing on stdout and

@@ -7,12 +7,8 @@
 # named --help; calls --bogus and calls extra exited 0; policy export
 # --format xml, policy suggest --min-calls abc and policy bogus printed
 # the usage alone.)
-set -u
-top=${abs_top_builddir:-$(pwd)}
-syslet=$top/syslet
-[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-usage.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/test/lib.sh"
+tl_tmp cli-usage
 cd "$tmp" || exit 99
 fail=0
 bad() {

@@ -5,11 +5,7 @@
 # was not); a count of what 'syslet calls' lists, where the README gives
 # one, is its count (it said 104, long after); no page says the backstop
 # is not built (syslet-policy(5) did, long after it was).
-set -u
-top=${abs_top_builddir:-$(pwd)}
-src=$(cd "${srcdir:-.}" && pwd)
-syslet=$top/syslet
-[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
+. "${srcdir:-.}/test/lib.sh"
 fail=0
 
 # The names json.c writes (keys, routes) against the schema's `name`s

@@ -2,12 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # syslet policy check/show and syslet run --policy, through the command:
 # exit statuses, the FILE:LINE:COL lines, show's output checking clean.
-set -u
-top=${abs_top_builddir:-$(pwd)}
-src=$(cd "${srcdir:-.}" && pwd)
-syslet=$top/syslet
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/policy-cli.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "${srcdir:-.}/test/lib.sh"
+tl_tmp policy-cli
 fail=0
 bad() {
 	echo "FAIL: $*"

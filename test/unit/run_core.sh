@@ -7,18 +7,14 @@
 # it where core_pattern has no %p.  Skipped (77) where the program itself
 # dumps no core (core_pattern, a container's limits), and in sanitizer
 # builds.
-set -u
-top=${abs_top_builddir:-$(pwd)}
-syslet=$top/syslet
-[ -x "$syslet" ] || { echo "no launcher $syslet (build first)" >&2; exit 99; }
+. "${srcdir:-.}/test/lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 if nm "$syslet" 2>/dev/null | grep -q ' __asan_init'; then
 	# Its runtime turns core dumps off, and its shim cannot load into sh.
 	echo "SKIP: a sanitizer build"
 	exit 77
 fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-core.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+tl_tmp run-core
 cd "$tmp" || exit 99
 python3 - "$syslet" <<'PY'
 import os, resource, signal, sys
