@@ -64,6 +64,6 @@ void shim_backstop_init(void)
 		return;
 	}
 	shim_stats_backstop(SR_BS_ON, 0);
-	shim_policy_trap_native();
+	shim_routes_trap_native();
 	shim_backstop_on = true;
 }

@@ -65,6 +65,7 @@ __attribute__((constructor)) static void shim_init(void)
 	/* ident.c sees every change the C library makes (ident.h). */
 	sl_ident_tracked = true;
 	shim_policy_init();
+	shim_routes_init();
 	shim_on = !(route && !strcmp(route, "off"));
 	shim_stats_init(); /* may turn shim_on off: after it */
 	shim_backstop_init();

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The policy this process uses: the built-in one, changed by the policy
- * file named in $SYSLET_POLICY (syslet run --policy), read at load time
- * into the route table run.c looks up on every interposed call.  A file
+ * file named in $SYSLET_POLICY (syslet run --policy), read at load time;
+ * run.c makes its route table from it.  A file
  * that cannot be read or has any error is not used at all: the program
  * runs with the built-in policy, after one line on stderr.
  */
@@ -68,27 +68,17 @@ static void load_file(const char *path)
 void shim_policy_init(void)
 {
 	const char *path = getenv("SYSLET_POLICY");
-	int nr;
 
 	sp_policy_default(&policy);
 	if (path && *path)
 		load_file(path);
-	/* Until the backstop is up (backstop.c), a call left to it is
-	 * routed as nowait here. */
-	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
-		shim_route_set(nr, policy.route[nr] == SP_TRAP
-					   ? SP_NOWAIT
-					   : policy.route[nr]);
 }
 
-/* The backstop is up: its calls go to the C library, to be caught. */
-void shim_policy_trap_native(void)
+unsigned char shim_policy_route(int nr)
 {
-	int nr;
-
-	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
-		if (policy.route[nr] == SP_TRAP)
-			shim_route_set(nr, SP_NATIVE);
+	/* Until the backstop is up (backstop.c), a call left to it is
+	 * routed as nowait here. */
+	return policy.route[nr] == SP_TRAP ? SP_NOWAIT : policy.route[nr];
 }
 
 bool shim_policy_traps(int nr)

@@ -19,15 +19,28 @@
 
 /* ------------------------------------------------------------------ */
 /*
- * The routes this process uses, looked up on every call: a flat table that
- * policy.c fills at load time (and again once the backstop is up).
+ * The routes this process uses, looked up on every call: a flat table made
+ * from the policy at load time (policy.c), and changed once the backstop
+ * is up.
  */
 static unsigned char routes[SL_SYSTAB_MAX];
 
-void shim_route_set(int nr, unsigned char route)
+void shim_routes_init(void)
 {
-	if (nr >= 0 && nr < SL_SYSTAB_MAX)
-		routes[nr] = route;
+	int nr;
+
+	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
+		routes[nr] = shim_policy_route(nr);
+}
+
+/* The backstop is up: its calls go to the C library, to be caught. */
+void shim_routes_trap_native(void)
+{
+	int nr;
+
+	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
+		if (shim_policy_traps(nr))
+			routes[nr] = SL_ROUTE_NATIVE;
 }
 
 static inline unsigned char route_of(int nr)

@@ -57,8 +57,9 @@ long shim_run(int nr, long *args, bool restart);
  * SHIM_NATIVE is returned. */
 long shim_route(int nr, long *args, bool restart, uint8_t *outcome);
 void shim_testcancel(void);
-/* The route of @nr (enum sl_route), set by policy.c. */
-void shim_route_set(int nr, unsigned char route);
+/* The route table, from the policy; then the backstop's calls native. */
+void shim_routes_init(void);
+void shim_routes_trap_native(void);
 struct syslet_ctx *shim_get_ctx(void);
 /* The thread records pthread_cancel() looks through. */
 void shim_pcancel_init(void);
@@ -79,13 +80,14 @@ void shim_signals_init(void);
 
 /* policy.c */
 void shim_policy_init(void);
+/* The route of 0 <= @nr < SL_SYSTAB_MAX until the backstop is up. */
+unsigned char shim_policy_route(int nr);
 struct syslet_params;
 /* The helper pool's parameters the policy sets. */
 void shim_policy_params(struct syslet_params *p);
 /* A setting of the policy in force (enum sp_setting, src/policy/policy.h). */
 uint32_t shim_policy_value(int setting);
 bool shim_policy_traps(int nr);
-void shim_policy_trap_native(void);
 
 /* backstop.c */
 extern bool shim_backstop_on; /* this process's listener is up */
