@@ -297,31 +297,6 @@ static long interrupted(struct sl_call *c, const struct sl_rw *rw)
 	return rw->op != SL_RW_NONE && rw->acc > 0 ? rw->acc : -EINTR;
 }
 
-/*
- * A request for one call @nr(@args), partly done as @rw says, waited for
- * by one thread (SUBMIT_WAIT: no completion entry; a fork() child frees
- * it, ctx.c), queued and in the in-flight index: the preload layer's
- * (below) and the backstop's (trap.c).  NULL if none is free.
- */
-struct sl_req *sl_req_one_locked(struct syslet_ctx *ctx, int nr,
-				 const long *args, const struct sl_rw *rw)
-{
-	struct sl_req *req = ctx->closing ? 0 : sl_req_take_locked(ctx, 0);
-
-	if (!req)
-		return 0;
-	req->head = &req->call_atom;
-	memset(&req->call_atom, 0, sizeof(req->call_atom));
-	req->call_atom.nr = nr;
-	req->cur = &req->call_atom;
-	memcpy(req->args, args, sizeof(req->args));
-	req->have_args = true;
-	req->rw = *rw;
-	req->sflags = SYSLET_SUBMIT_WAIT;
-	sl_req_queue_locked(ctx, req);
-	return req;
-}
-
 static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		       const struct sl_sysent *e)
 {

@@ -47,21 +47,3 @@ void sl_trap_cancel(struct syslet_ctx *ctx, struct sl_req *const *reqp,
 		sl_cancel_req_locked(ctx, req);
 	sl_ctx_unlock(ctx);
 }
-
-/* cq.c: the call ended or was cancelled.  The request goes first, so
- * that @on_done may take another (it runs under the lock). */
-void sl_trap_end_locked(struct syslet_ctx *ctx, struct sl_req *req)
-{
-	void (*on_done)(void *, const struct sl_trap_end *) = req->on_done;
-	void *owner = req->owner;
-	struct sl_trap_end end = {
-		.result = req->result,
-		.cancelled = req->cancel && req->result == -ECANCELED,
-		.refused = req->refused,
-		.done = req->rw.op != SL_RW_NONE ? req->rw.acc : 0,
-	};
-
-	req->state = SL_REQ_DONE;
-	sl_req_release_locked(ctx, req);
-	on_done(owner, &end);
-}
