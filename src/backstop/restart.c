@@ -32,8 +32,6 @@
 #include "backstop.h"
 #include "listener.h"
 
-bool ss_restart_forced;
-
 void ss_restart_settle(void *ucp, bool sa_restart)
 {
 	ucontext_t *uc = ucp;

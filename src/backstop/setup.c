@@ -28,6 +28,10 @@
 
 #define ENV_NAME "SYSLET_BACKSTOP"
 
+/* backstop.h: set once the filter is in force, read by restart.c and the
+ * shim's signals.c. */
+bool ss_restart_forced;
+
 /* The calls the filter catches, by number. */
 static uint64_t traps[(SL_SYSTAB_MAX + 63) / 64];
 

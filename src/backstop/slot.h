@@ -69,7 +69,12 @@ long ss_reply(uint64_t id, long val, bool cont);
 void ss_slot_drop(struct ss_slot *s);
 void ss_reply_drop(struct ss_slot *s, long r);
 
-/* watch.c: a call went to a helper; the watcher looks for signals. */
+/*
+ * watch.c: a call went to a helper; the watcher looks for signals.  It and
+ * listener.c call each other, as they must: the listener hands it the
+ * calls that wait, and it takes a signalled one back (ss_slot_claim(),
+ * ss_reply_drop()).
+ */
 void ss_watch_add(struct ss_slot *s);
 void ss_watch_done(void);
 void ss_watch_child(void);

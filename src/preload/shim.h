@@ -4,7 +4,8 @@
  * table calls.def) -> shim_run() (run.c), which routes each call by the
  * policy's table through the engine's sl_call(), and makes
  * pthread_cancel() reach a thread waiting on a helper.  init.c sets it up
- * at load time, policy.c fills the route table from the policy; signals.c
+ * at load time (real.c: the C library's functions, the warning line),
+ * run.c makes its route table from the policy (policy.c); signals.c
  * puts the program's signal handlers behind a trampoline that stops a
  * helper's call first where the native call would have been interrupted,
  * and keeps the engine's cancel signal out of the program's sight.
@@ -29,8 +30,8 @@ struct shim_sym {
 	void **ptr;
 };
 
-/* init.c */
-extern bool shim_on; /* routing enabled in this process */
+/* real.c */
+extern bool shim_on; /* routing enabled in this process (set by init.c) */
 void shim_resolve(const struct shim_sym *syms, size_t n);
 void *shim_dlsym(const char *name);
 void shim_warn(const char *what);
