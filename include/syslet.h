@@ -76,7 +76,11 @@ extern "C" {
  * ->next (followed when no stop condition holds) this makes a branch:
  * ->next is the "continue" path and atom + 1 the "stopped" path.  Without
  * a stop condition the flag has no effect.  ->next may point back to an
- * earlier atom: loops are allowed and end through a stop condition.
+ * earlier atom: loops are allowed and end through a stop condition.  Every
+ * atom reachable from the head must have some way to an end, whatever
+ * its calls return (syslet_submit() refuses a chain that has not with
+ * -ELOOP); a loop that can end but does not runs on for as long as it
+ * goes on, and can be cancelled only on a helper (SYSLET_SUBMIT_ASYNC).
  */
 #define SYSLET_SKIP_TO_NEXT_ON_STOP 0x0080u
 /*
@@ -334,7 +338,11 @@ int syslet_eventfd(const struct syslet_ctx *ctx);
  * that is NULL, an atom with both SYSLET_ASYNC and SYSLET_SYNC, SYSLET_ASYNC
  * (or SYSLET_SUBMIT_ASYNC) on a chain that stays on the submitter,
  * SYSLET_SUBMIT_WAIT with SYSLET_SUBMIT_CQE_ALWAYS, or more than
- * SYSLET_CHAIN_MAX distinct atoms; -EBUSY if @head is in flight on @ctx,
+ * SYSLET_CHAIN_MAX distinct atoms; -ELOOP if some atom reachable from
+ * @head has no path to an end of the chain whatever the results (a loop
+ * without a stop condition, or whose stopped path leads back into it):
+ * it would run for ever, on the submitter while its calls do not block,
+ * where syslet_cancel() cannot reach it; -EBUSY if @head is in flight on @ctx,
  * or if SYSLET_SUBMIT_CQE_ALWAYS is given and every slot is taken.
  */
 int syslet_submit(struct syslet_ctx *ctx, struct syslet_atom *head,

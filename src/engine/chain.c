@@ -106,17 +106,68 @@ static bool branches(const struct syslet_atom *a)
 	       (a->flags & SL_STOP_ANY);
 }
 
+/* How a walk names an atom's ways on: an index into visit[], or END. */
+#define SL_END (-1)
+#define SL_NONE (-2)
+
+/*
+ * Can every atom of the chain still reach an end, whatever its calls
+ * return?  @nx[i] and @alt[i] are atom i's ways on: ->next (or SL_END),
+ * and the stopped path (SL_END without SKIP_TO_NEXT_ON_STOP, atom + 1
+ * with it, SL_NONE without a stop condition).  An atom from which no way
+ * leads to an end would make its thread run for ever: the submitter, if
+ * the chain never blocks, with no way to cancel it.
+ */
+static bool all_can_end(const int *nx, const int *alt, int n)
+{
+	bool ends[SYSLET_CHAIN_MAX] = { false }, more = true;
+	int i, left = n;
+
+	while (more && left) {
+		more = false;
+		for (i = 0; i < n; i++) {
+			if (ends[i])
+				continue;
+			if (nx[i] == SL_END || alt[i] == SL_END ||
+			    (nx[i] >= 0 && ends[nx[i]]) ||
+			    (alt[i] >= 0 && ends[alt[i]])) {
+				ends[i] = true;
+				more = true;
+				left--;
+			}
+		}
+	}
+	return !left;
+}
+
+static int index_of(const struct syslet_atom *const *v, int n,
+		    const struct syslet_atom *a)
+{
+	int i;
+
+	if (!a)
+		return SL_END;
+	for (i = 0; i < n; i++)
+		if (v[i] == a)
+			return i;
+	return SL_NONE; /* not reached: every way on was visited */
+}
+
 /*
  * Visit every atom reachable from @head (through ->next, and through
  * atom + 1 where SKIP_TO_NEXT_ON_STOP makes that a branch), once each, so
- * that loops are allowed but bounded.  The common one-atom chain takes the
- * short way.
+ * that loops are allowed but bounded.  A loop must have a way out: a
+ * chain with an atom from which no path, whatever the results, reaches an
+ * end is refused with -ELOOP.  The common one-atom chain takes the short
+ * way, and a chain that never comes back to an atom skips the loop test.
  */
 int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
 {
 	const struct syslet_atom *visit[SYSLET_CHAIN_MAX];
 	const struct syslet_atom *stack[2 * SYSLET_CHAIN_MAX];
-	int nvisit = 0, sp = 0, rc;
+	int nx[SYSLET_CHAIN_MAX], alt[SYSLET_CHAIN_MAX];
+	int nvisit = 0, sp = 0, rc, i;
+	bool rejoins = false;
 
 	w->home = false;
 	w->async = false;
@@ -131,8 +182,10 @@ int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
 	while (sp) {
 		const struct syslet_atom *a = stack[--sp];
 
-		if (seen(visit, nvisit, a))
+		if (seen(visit, nvisit, a)) {
+			rejoins = true;
 			continue;
+		}
 		if (nvisit == SYSLET_CHAIN_MAX)
 			return -EINVAL;
 		visit[nvisit++] = a;
@@ -144,7 +197,17 @@ int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
 		if (branches(a))
 			stack[sp++] = a + 1;
 	}
-	return 0;
+	if (!rejoins)
+		return 0; /* a tree: every path ends */
+	for (i = 0; i < nvisit; i++) {
+		const struct syslet_atom *a = visit[i];
+
+		nx[i] = index_of(visit, nvisit, a->next);
+		alt[i] = !(a->flags & SL_STOP_ANY) ? SL_NONE
+			 : branches(a) ? index_of(visit, nvisit, a + 1)
+				       : SL_END;
+	}
+	return all_can_end(nx, alt, nvisit) ? 0 : -ELOOP;
 }
 
 int sl_resolve_args(const struct syslet_atom *a, long args[6])

@@ -4,6 +4,8 @@
  * the completion of a chain that moved to a helper part way through.
  */
 #define _GNU_SOURCE
+#include <sys/wait.h>
+
 #include "testlib.h"
 
 #define FILE_SIZE 20000
@@ -540,6 +542,99 @@ START_TEST(test_loop_on_helper)
 }
 END_TEST
 
+/*
+ * Loops with no way out.  Before -ELOOP, submit ran them on the caller for
+ * ever: each is submitted in a child with an alarm, so that the old
+ * behaviour fails the test (killed by SIGALRM) instead of hanging it.
+ * The child's exit status is 0 when submit said -ELOOP and no atom ran.
+ */
+enum { NOEXIT_SELF, NOEXIT_PAIR, NOEXIT_SKIP_BACK, NOEXIT_BRANCH, NOEXIT_N };
+
+static int submit_noexit(int shape)
+{
+	struct syslet_atom a[3];
+	long r[3] = { TL_UNSET, TL_UNSET, TL_UNSET };
+	struct syslet_ctx *ctx;
+	int rc, i;
+
+	if (syslet_ctx_create(NULL, &ctx))
+		return 3;
+	for (i = 0; i < 3; i++)
+		syslet_atom_init(&a[i], SYS_getpid, &r[i], 0, 0, 0, 0, 0, 0, 0);
+	switch (shape) {
+	case NOEXIT_SELF: /* a -> a */
+		a[0].next = &a[0];
+		break;
+	case NOEXIT_PAIR: /* a -> b -> a */
+		a[0].next = &a[1];
+		a[1].next = &a[0];
+		break;
+	case NOEXIT_SKIP_BACK:
+		/* The stopped path (a + 1) leads back as well: no end. */
+		a[0].flags = SYSLET_STOP_ON_ZERO | SYSLET_SKIP_TO_NEXT_ON_STOP;
+		a[0].next = &a[0];
+		a[1].next = &a[0];
+		break;
+	case NOEXIT_BRANCH:
+		/* a can end, but its ->next path is a loop that cannot. */
+		a[0].flags = SYSLET_STOP_ON_ZERO;
+		a[0].next = &a[1];
+		a[1].next = &a[2];
+		a[2].next = &a[1];
+		break;
+	}
+	rc = syslet_submit(ctx, &a[0], 0);
+	syslet_ctx_destroy(ctx);
+	if (rc != -ELOOP)
+		return 1;
+	return r[0] != TL_UNSET || r[1] != TL_UNSET || r[2] != TL_UNSET ? 2 : 0;
+}
+
+START_TEST(test_loop_without_exit)
+{
+	int shape;
+
+	for (shape = 0; shape < NOEXIT_N; shape++) {
+		int status;
+		pid_t pid = fork();
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			alarm(TL_HANG_S);
+			_exit(submit_noexit(shape));
+		}
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(!WIFSIGNALED(status),
+			      "shape %d: submit ran for ever (signal %d)",
+			      shape, WTERMSIG(status));
+		ck_assert_msg(WEXITSTATUS(status) == 0, "shape %d: %s", shape,
+			      WEXITSTATUS(status) == 1
+				      ? "not refused with -ELOOP"
+				      : "an atom ran");
+	}
+}
+END_TEST
+
+/* A loop whose stop condition ends it is still a loop: accepted. */
+START_TEST(test_loop_with_exit_accepted)
+{
+	struct syslet_ctx *ctx = tl_ctx(0, 0);
+	struct syslet_atom a[2];
+	long r[2] = { TL_UNSET, TL_UNSET };
+
+	/* getpid -> getppid (STOP_ON_NONZERO: ends) -> back to getpid */
+	syslet_atom_init(&a[0], SYS_getpid, &r[0], 0, 0, 0, 0, 0, 0, 0);
+	syslet_atom_init(&a[1], SYS_getppid, &r[1], SYSLET_STOP_ON_NONZERO, 0,
+			 0, 0, 0, 0, 0);
+	a[0].next = &a[1];
+	a[1].next = &a[0];
+	ck_assert_int_eq(syslet_submit(ctx, &a[0], 0), SYSLET_DONE);
+	ck_assert_int_eq(r[0], getpid());
+	ck_assert_int_eq(r[1], getppid());
+	tl_destroy(ctx);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Where the atoms ran: readlink("/proc/thread-self") names the thread.  */
 
@@ -685,6 +780,8 @@ static Suite *chain_suite(void)
 	tcase_add_test(tc, test_skip_without_stop_ignores_next_in_memory);
 	tcase_add_test(tc, test_loop_inline);
 	tcase_add_test(tc, test_loop_on_helper);
+	tcase_add_test(tc, test_loop_without_exit);
+	tcase_add_test(tc, test_loop_with_exit_accepted);
 	tcase_add_test(tc, test_async_in_the_middle);
 	suite_add_tcase(s, tc);
 	return s;
