@@ -158,25 +158,18 @@ static int index_of(const struct syslet_atom *const *v, int n,
  * atom + 1 where SKIP_TO_NEXT_ON_STOP makes that a branch), once each, so
  * that loops are allowed but bounded.  A loop must have a way out: a
  * chain with an atom from which no path, whatever the results, reaches an
- * end is refused with -ELOOP.  The common one-atom chain takes the short
- * way, and a chain that never comes back to an atom skips the loop test.
+ * end is refused with -ELOOP; a chain that never comes back to an atom
+ * skips that test.  Out of line: its 8 KiB of arrays stay off the stack
+ * of the common one-atom submit (the shim's, on a program's signal stack).
  */
-int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
+static __attribute__((noinline)) int check_walk(const struct syslet_atom *head,
+						struct sl_walk *w)
 {
 	const struct syslet_atom *visit[SYSLET_CHAIN_MAX];
 	const struct syslet_atom *stack[2 * SYSLET_CHAIN_MAX];
 	int nx[SYSLET_CHAIN_MAX], alt[SYSLET_CHAIN_MAX];
 	int nvisit = 0, sp = 0, rc, i;
 	bool rejoins = false;
-
-	w->home = false;
-	w->async = false;
-	w->emulated = false;
-	/* Misaligned: refused before the short way below reads it. */
-	if (!head || ((uintptr_t)head & 7))
-		return -EINVAL;
-	if (!head->next && !branches(head))
-		return check_atom(head, w);
 
 	stack[sp++] = head;
 	while (sp) {
@@ -208,6 +201,20 @@ int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
 				       : SL_END;
 	}
 	return all_can_end(nx, alt, nvisit) ? 0 : -ELOOP;
+}
+
+/* The common one-atom chain takes the short way. */
+int sl_chain_check(const struct syslet_atom *head, struct sl_walk *w)
+{
+	w->home = false;
+	w->async = false;
+	w->emulated = false;
+	/* Misaligned: refused before the short way below reads it. */
+	if (!head || ((uintptr_t)head & 7))
+		return -EINVAL;
+	if (!head->next && !branches(head))
+		return check_atom(head, w);
+	return check_walk(head, w);
 }
 
 int sl_resolve_args(const struct syslet_atom *a, long args[6])
