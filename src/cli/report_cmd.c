@@ -33,6 +33,7 @@ static void report_usage(FILE *f)
 	      "                 would-block or name\n"
 	      "  --top N        only the first N rows (the total is of all)\n"
 	      "  --merge OUT    write one report of every FILE's processes\n"
+	      "                 (OUT - is stdout)\n"
 	      "  --compare      two reports side by side, per system call:\n"
 	      "                 calls, would-block, seconds blocked, ratio B/A\n"
 	      "  --png OUT      the latency histograms of the top N (default 6)\n"

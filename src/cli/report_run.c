@@ -4,6 +4,12 @@
  * where the report goes and make the shim's directory; after it, gather
  * what the processes left there (daemons still running included), write
  * the JSON and the table, remove the directory.
+ *
+ * Either may go to a stream ("-" or /dev/stdout, /dev/stderr, /dev/null),
+ * never both to the same one.  Both are written once the program has
+ * exited, so nothing of them is mixed into the program's own output on
+ * that stream: it comes first, then the report (a daemon the program
+ * left running may still write, after).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,6 +61,17 @@ int report_prepare(struct report_opts *o)
 		rc = check("--report-table", o->table);
 	if (rc)
 		return rc;
+	/* The JSON and the table (stderr by default) each a stream alone:
+	 * jq cannot read a table, nor a reader of the table JSON. */
+	if (rp_output_stream(o->json) >= 0 &&
+	    rp_output_stream(o->json) ==
+		    (o->table ? rp_output_stream(o->table) : STDERR_FILENO)) {
+		fprintf(stderr,
+			"syslet run: --report %s: the table goes there too "
+			"(give --report-table FILE); not running\n",
+			o->json);
+		return 2;
+	}
 	o->dir = rp_make_dir();
 	if (!o->dir) {
 		perror("syslet run: cannot make the report directory");

@@ -16,11 +16,35 @@
 
 #include "report.h"
 
+/*
+ * The names that mean a stream rather than a file, as strace's and
+ * valgrind's users write them: "-" and /dev/stdout are our standard
+ * output, /dev/stderr our standard error, /dev/null nothing.  They are
+ * taken by name, never by following the link /dev/stdout is, so that the
+ * rule "never through a symbolic link" stays whole for every other path.
+ * Returns the descriptor to duplicate, RP_OUT_NULL, or -1 for a file.
+ */
+int rp_output_stream(const char *path)
+{
+	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdout"))
+		return STDOUT_FILENO;
+	if (!strcmp(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	if (!strcmp(path, "/dev/null"))
+		return RP_OUT_NULL;
+	return -1;
+}
+
 /* Before the run: 0, or -errno with a reason the caller prints. */
 int rp_check_output(const char *path)
 {
 	struct stat st;
+	int s = rp_output_stream(path);
 
+	if (s == RP_OUT_NULL)
+		return 0;
+	if (s >= 0) /* a closed stream cannot take the report */
+		return fcntl(s, F_GETFL) < 0 ? -errno : 0;
 	if (lstat(path, &st))
 		return errno == ENOENT ? 0 : -errno;
 	if (S_ISLNK(st.st_mode))
@@ -33,12 +57,19 @@ int rp_check_output(const char *path)
 }
 
 /* A new file (0644), or an existing regular file of ours truncated;
- * never through a symbolic link.  fd or -errno. */
+ * never through a symbolic link; or a stream, rp_output_stream().  fd
+ * or -errno. */
 int rp_open_output(const char *path)
 {
 	struct stat st;
-	int fd, err = 0;
+	int fd = -1, err = 0, s = rp_output_stream(path);
 
+	if (s == RP_OUT_NULL)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	else if (s >= 0)
+		fd = fcntl(s, F_DUPFD_CLOEXEC, 3); /* closed like a file's */
+	if (s != -1)
+		return fd >= 0 ? fd : -errno;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0644);
 	if (fd >= 0 || errno != EEXIST)

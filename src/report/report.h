@@ -98,7 +98,11 @@ int rp_compare(const struct rp_report *a, const struct rp_report *b,
 /* report_png.c: the histograms of the @top calls most blocked, to @fd. */
 int rp_write_png(const struct rp_report *r, int fd, size_t top, bool log_scale);
 
-/* report_file.c */
+/* report_file.c: output files.  "-", /dev/stdout, /dev/stderr and
+ * /dev/null are streams (rp_output_stream()); any other path a regular
+ * file of ours, never a symbolic link. */
+#define RP_OUT_NULL (-2)
+int rp_output_stream(const char *path);
 int rp_check_output(const char *path);
 int rp_open_output(const char *path);
 char *rp_make_dir(void);
