@@ -24,6 +24,18 @@ int cli_usage_error(const char *cmd, void (*usage)(FILE *), const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
 int cli_extra(const char *cmd, void (*usage)(FILE *), const char *arg);
 
+/* trace.c: -e trace=NAME,... (strace's filter, its trace= part).
+ * trace_parse() adds the calls @expr names to @t: 0, or -1 with a reason
+ * in @why.  trace_names() writes the set as "read,openat" (what the shim
+ * reads in SYSLET_TRACE) and returns its length, snprintf's way. */
+#define TRACE_NR_MAX 512 /* x86-64 numbers; the report's SR_NR_MAX */
+struct trace_set {
+	bool given; /* some -e was given: only the calls in on[] count */
+	bool on[TRACE_NR_MAX];
+};
+int trace_parse(struct trace_set *t, const char *expr, char *why, size_t len);
+size_t trace_names(const struct trace_set *t, char *buf, size_t len);
+
 int cmd_run(int argc, char **argv);
 int cmd_calls(int argc, char **argv);
 int cmd_policy(int argc, char **argv);

@@ -19,12 +19,16 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: syslet policy export --format oci|systemd REPORT...\n"
+	fputs("usage: syslet policy export -f|--format oci|systemd REPORT...\n"
 	      "  The system calls the reports observed (made with 'syslet run\n"
 	      "  --observe --report'; add --no-route there, so that they are the\n"
 	      "  program's own calls and not the shim's), as an OCI/Docker\n"
 	      "  seccomp profile (JSON, everything else fails with EPERM) or as\n"
-	      "  systemd's SystemCallFilter= and SystemCallErrorNumber= lines.\n",
+	      "  systemd's SystemCallFilter= and SystemCallErrorNumber= lines.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -f, --format FMT  oci or systemd\n"
+	      "  -h, --help     this text\n",
 	      f);
 }
 
@@ -146,7 +150,7 @@ int cmd_policy_export(int argc, char **argv)
 	int c, i;
 
 	optind = 0;
-	while ((c = cli_getopt(cmd, argc, argv, "h", opts)) != -1) {
+	while ((c = cli_getopt(cmd, argc, argv, "hf:", opts)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 0;

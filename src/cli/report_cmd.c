@@ -29,7 +29,11 @@ static void report_usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  --per-process  one table per process (pid, command)\n"
-	      "  --sort KEY     order rows by blocked (default), calls,\n"
+	      "  -f, --format FMT  the table, the per-process tables or the\n"
+	      "                 comparison as table (default), csv or json\n"
+	      "  -e trace=NAME[,NAME...]  only these system calls ('!NAME,...':\n"
+	      "                 all but these), in every table and the total\n"
+	      "  -S, --sort KEY order rows by blocked (default), calls,\n"
 	      "                 would-block or name\n"
 	      "  --top N        only the first N rows (the total is of all)\n"
 	      "  --merge OUT    write one report of every FILE's processes\n"
@@ -53,15 +57,41 @@ static const char *const sort_names[] = {
 	[RP_BY_NAME] = "name",
 };
 
+static const char *const format_names[] = {
+	[RP_FORMAT_TABLE] = "table",
+	[RP_FORMAT_CSV] = "csv",
+	[RP_FORMAT_JSON] = "json",
+};
+
 struct opts {
 	bool per_process, compare, log;
 	enum rp_sort sort;
+	enum rp_format format;
 	size_t top;
 	const char *merge, *png;
+	struct trace_set trace;
 };
 
-/* Every file into @r; @srcs (if not NULL) gets each one's source entry. */
-static int load_all(struct rp_report *r, int n, char **files, json_object *srcs)
+/* -e: the calls not asked for leave every process, as if never made, so
+ * that every table and total, and --merge, --png, are of the rest. */
+static void narrow(struct rp_report *r, const struct trace_set *t)
+{
+	size_t i;
+	int nr;
+
+	if (!t->given)
+		return;
+	for (i = 0; i < r->n; i++)
+		for (nr = 0; nr < SR_NR_MAX; nr++)
+			if (nr >= TRACE_NR_MAX || !t->on[nr])
+				memset(&r->procs[i].e[nr], 0,
+				       sizeof(r->procs[i].e[nr]));
+}
+
+/* Every file into @r, narrowed to @t's calls; @srcs (if not NULL) gets
+ * each one's source entry. */
+static int load_all(struct rp_report *r, int n, char **files, json_object *srcs,
+		    const struct trace_set *t)
 {
 	char why[256];
 	int i;
@@ -80,6 +110,7 @@ static int load_all(struct rp_report *r, int n, char **files, json_object *srcs)
 			json_object_array_add(srcs, src);
 		}
 	}
+	narrow(r, t);
 	return 0;
 }
 
@@ -93,7 +124,7 @@ static int out_error(const char *path, int err)
 	return 2;
 }
 
-static int merge(const char *out, int n, char **files)
+static int merge(const struct opts *o, const char *out, int n, char **files)
 {
 	json_object *srcs = json_object_new_array(), *top;
 	struct rp_report r = { 0 };
@@ -104,7 +135,7 @@ static int merge(const char *out, int n, char **files)
 		json_object_put(srcs);
 		return out_error(out, -rc);
 	}
-	rc = load_all(&r, n, files, srcs);
+	rc = load_all(&r, n, files, srcs, &o->trace);
 	if (rc) {
 		json_object_put(srcs);
 		rp_free(&r);
@@ -138,7 +169,13 @@ static int tables(const struct opts *o, int n, char **files)
 	size_t i;
 	int rc;
 
-	rc = load_all(&r, n, files, 0);
+	rc = load_all(&r, n, files, 0, &o->trace);
+	if (!rc && o->format != RP_FORMAT_TABLE) {
+		rc = rp_format_tables(&r, o->per_process, o->sort, o->top, n,
+				      o->format, stdout);
+		rp_free(&r);
+		return rc;
+	}
 	sum = calloc(SR_NR_MAX, sizeof(*sum));
 	if (!rc && !sum)
 		rc = 125;
@@ -168,11 +205,11 @@ static int compare(const struct opts *o, char **files)
 	struct rp_report a = { 0 }, b = { 0 };
 	int rc;
 
-	rc = load_all(&a, 1, files, 0);
+	rc = load_all(&a, 1, files, 0, &o->trace);
 	if (!rc)
-		rc = load_all(&b, 1, files + 1, 0);
+		rc = load_all(&b, 1, files + 1, 0, &o->trace);
 	if (!rc)
-		rc = rp_compare(&a, &b, files, o->top, stdout);
+		rc = rp_compare(&a, &b, files, o->top, o->format, stdout);
 	rp_free(&a);
 	rp_free(&b);
 	return rc;
@@ -185,7 +222,7 @@ static int png(const struct opts *o, int n, char **files)
 
 	if (rc)
 		return out_error(o->png, -rc);
-	rc = load_all(&r, n, files, 0);
+	rc = load_all(&r, n, files, 0, &o->trace);
 	if (rc) {
 		rp_free(&r);
 		return rc;
@@ -214,15 +251,17 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "compare", no_argument, 0, 'c' },
 		{ "png", required_argument, 0, 'g' },
 		{ "log", no_argument, 0, 'l' },
+		{ "format", required_argument, 0, 'f' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	char *end;
+	char *end, why[128];
 	size_t i;
 	int c;
 
 	optind = 0;
-	while ((c = cli_getopt("syslet report", argc, argv, "h", lo)) != -1) {
+	while ((c = cli_getopt("syslet report", argc, argv, "hf:e:S:", lo)) !=
+	       -1) {
 		switch (c) {
 		case 'p':
 			o->per_process = true;
@@ -239,7 +278,27 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'g':
 			o->png = optarg;
 			break;
+		case 'e':
+			if (trace_parse(&o->trace, optarg, why, sizeof(why)))
+				return cli_usage_error("syslet report", 0,
+						       "-e %s: %s", optarg,
+						       why);
+			break;
+		case 'f':
+			for (i = 0;
+			     i < sizeof(format_names) / sizeof(format_names[0]);
+			     i++)
+				if (!strcmp(optarg, format_names[i]))
+					break;
+			if (i == sizeof(format_names) / sizeof(format_names[0]))
+				return cli_usage_error(
+					"syslet report", 0,
+					"--format %s: not table, csv or json",
+					optarg);
+			o->format = (enum rp_format)i;
+			break;
 		case 's':
+		case 'S':
 			for (i = 0;
 			     i < sizeof(sort_names) / sizeof(sort_names[0]);
 			     i++)
@@ -292,6 +351,12 @@ int cmd_report(int argc, char **argv)
 		      stderr);
 		return 2;
 	}
+	if (o.format != RP_FORMAT_TABLE && (o.merge || o.png)) {
+		fputs("syslet report: --format is for the tables and "
+		      "--compare, not --merge or --png\n",
+		      stderr);
+		return 2;
+	}
 	if (o.compare && n > 2)
 		return cli_extra("syslet report", report_usage,
 				 argv[optind + 2]);
@@ -300,7 +365,7 @@ int cmd_report(int argc, char **argv)
 				       o.compare ? "--compare takes two files"
 						 : "no report file given");
 	if (o.merge)
-		return merge(o.merge, n, argv + optind);
+		return merge(&o, o.merge, n, argv + optind);
 	if (o.compare)
 		return compare(&o, argv + optind);
 	if (o.png)

@@ -42,11 +42,15 @@ static void run_usage(FILE *f)
 	      "Options:\n"
 	      "  --no-route     load the shim but route nothing (every call native)\n"
 	      "  --shim PATH    the preload library to use\n"
-	      "  --policy FILE  route calls by this policy file (syslet-policy(5);\n"
-	      "                 check it with 'syslet policy check FILE')\n"
-	      "  --report FILE  write a JSON report of every process's calls to\n"
-	      "                 FILE (doc/report-schema.md) and a table to stderr\n"
-	      "                 once the program has exited; FILE '-' is stdout\n"
+	      "  -p, --policy FILE  route calls by this policy file\n"
+	      "                 (syslet-policy(5); check it with 'syslet policy\n"
+	      "                 check FILE')\n"
+	      "  -e trace=NAME[,NAME...]  interpose and report only these\n"
+	      "                 system calls ('!NAME,...': all but these); the\n"
+	      "                 others run natively, as without the shim\n"
+	      "  -o, --report FILE  write a JSON report of every process's calls\n"
+	      "                 to FILE (doc/report-schema.md) and a table to\n"
+	      "                 stderr once the program has exited; '-' is stdout\n"
 	      "  --report-table FILE  the table to FILE instead (also '-',\n"
 	      "                 /dev/stdout, /dev/stderr or /dev/null)\n"
 	      "  --observe      with --report: also count every system call of\n"
@@ -192,6 +196,7 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
+	static struct trace_set trace; /* 512 bytes: off the stack */
 	struct report_opts rep = { 0 };
 	const char *shim_opt = 0, *shim, *old;
 	/* Absolute: the program may change directory.  Static: still
@@ -203,7 +208,8 @@ int cmd_run(int argc, char **argv)
 	int c, failed[2] = { -1, -1 };
 
 	optind = 0;
-	while ((c = cli_getopt("syslet run", argc, argv, "+h", opts)) != -1) {
+	while ((c = cli_getopt("syslet run", argc, argv, "+ho:p:e:", opts)) !=
+	       -1) {
 		switch (c) {
 		case 'n':
 			no_route = true;
@@ -228,7 +234,14 @@ int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'r':
+		case 'o':
 			rep.json = optarg;
+			break;
+		case 'e':
+			if (trace_parse(&trace, optarg, buf, sizeof(buf)))
+				return cli_usage_error("syslet run", 0,
+						       "-e %s: %s", optarg,
+						       buf);
 			break;
 		case 'T':
 			rep.table = optarg;
@@ -286,6 +299,16 @@ int cmd_run(int argc, char **argv)
 			setenv("SYSLET_ROUTE", "off", 1);
 		if (policy)
 			setenv("SYSLET_POLICY", policy, 1);
+		if (trace.given) {
+			/* Up to every name of the table: some KiB. */
+			size_t n = trace_names(&trace, 0, 0) + 1;
+			char *names = malloc(n);
+
+			if (!names)
+				_exit(125);
+			trace_names(&trace, names, n);
+			setenv("SYSLET_TRACE", names, 1);
+		}
 		report_env(&rep);
 		if (observing && (c = observe_child_load())) {
 			fprintf(stderr,

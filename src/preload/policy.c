@@ -72,6 +72,7 @@ void shim_policy_init(void)
 	sp_policy_default(&policy);
 	if (path && *path)
 		load_file(path);
+	shim_trace_narrow(policy.route); /* before routes are made of it */
 }
 
 unsigned char shim_policy_route(int nr)

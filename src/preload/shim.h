@@ -83,6 +83,10 @@ void shim_signals_init(void);
 void shim_policy_init(void);
 /* The route of 0 <= @nr < SL_SYSTAB_MAX until the backstop is up. */
 unsigned char shim_policy_route(int nr);
+/* trace.c: SYSLET_TRACE (syslet run -e trace=...) makes every call it does
+ * not name native in @route (a policy's sp_policy.route), and uncounted. */
+void shim_trace_narrow(uint8_t *route);
+bool shim_traced(int nr);
 struct syslet_params;
 /* The helper pool's parameters the policy sets. */
 void shim_policy_params(struct syslet_params *p);

@@ -71,7 +71,8 @@ void shim_stats_count(int nr, int route, uint64_t t0, long ret)
 	struct sr_entry *e;
 	struct sr_slot *s;
 
-	if (!f || nr < 0 || nr >= SR_NR_MAX || !shim_stats_on)
+	if (!f || nr < 0 || nr >= SR_NR_MAX || !shim_stats_on ||
+	    !shim_traced(nr))
 		return;
 	/* The backstop's listener counts it, as trapped. */
 	if (route == SR_NATIVE && shim_backstop_on && shim_policy_traps(nr))

@@ -10,12 +10,7 @@
 
 #include "report.h"
 
-struct pair {
-	int nr;
-	const struct sr_entry *a, *b;
-};
-
-static uint64_t change(const struct pair *p)
+static uint64_t change(const struct rp_pair *p)
 {
 	uint64_t x = p->a->blocked_ns, y = p->b->blocked_ns;
 
@@ -24,7 +19,7 @@ static uint64_t change(const struct pair *p)
 
 static int by_change(const void *x, const void *y)
 {
-	const struct pair *p = x, *q = y;
+	const struct rp_pair *p = x, *q = y;
 	uint64_t cp = change(p), cq = change(q);
 	char a[32], b[32];
 
@@ -49,38 +44,54 @@ static void row(FILE *f, const struct sr_entry *a, const struct sr_entry *b,
 		(double)b->blocked_ns / 1e9, ratio, name);
 }
 
+size_t rp_pairs(const struct sr_entry *sa, const struct sr_entry *sb,
+		struct rp_pair *rows, struct sr_entry *ta, struct sr_entry *tb)
+{
+	size_t n = 0;
+	int nr;
+
+	memset(ta, 0, sizeof(*ta));
+	memset(tb, 0, sizeof(*tb));
+	for (nr = 0; nr < SR_NR_MAX; nr++) {
+		if (!sa[nr].calls && !sb[nr].calls)
+			continue;
+		rows[n++] = (struct rp_pair){ nr, &sa[nr], &sb[nr] };
+		rp_entry_add(ta, &sa[nr]);
+		rp_entry_add(tb, &sb[nr]);
+	}
+	qsort(rows, n, sizeof(rows[0]), by_change);
+	return n;
+}
+
 int rp_compare(const struct rp_report *a, const struct rp_report *b,
-	       char **files, size_t top, FILE *f)
+	       char **files, size_t top, enum rp_format fmt, FILE *f)
 {
 	struct sr_entry *sa = calloc(2 * SR_NR_MAX, sizeof(*sa)), *sb;
 	struct sr_entry ta, tb;
-	struct pair rows[SR_NR_MAX];
-	size_t i, n = 0;
+	struct rp_pair rows[SR_NR_MAX];
+	size_t i, n;
 	char buf[32];
-	int nr;
 
 	if (!sa)
 		return 125;
 	sb = sa + SR_NR_MAX;
 	rp_sum(a, sa);
 	rp_sum(b, sb);
-	memset(&ta, 0, sizeof(ta));
-	memset(&tb, 0, sizeof(tb));
-	for (nr = 0; nr < SR_NR_MAX; nr++) {
-		if (!sa[nr].calls && !sb[nr].calls)
-			continue;
-		rows[n++] = (struct pair){ nr, &sa[nr], &sb[nr] };
-		rp_entry_add(&ta, &sa[nr]);
-		rp_entry_add(&tb, &sb[nr]);
+	n = rp_pairs(sa, sb, rows, &ta, &tb);
+	if (top && n > top)
+		n = top;
+	if (fmt != RP_FORMAT_TABLE) {
+		rp_compare_format(a, b, files, rows, n, &ta, &tb, fmt, f);
+		free(sa);
+		return 0;
 	}
-	qsort(rows, n, sizeof(rows[0]), by_change);
 	fprintf(f, "A: %s (%zu process%s)\nB: %s (%zu process%s)\n\n", files[0],
 		a->n, a->n == 1 ? "" : "es", files[1], b->n,
 		b->n == 1 ? "" : "es");
 	fprintf(f, "%10s %10s %11s %11s %11s %11s %8s %s\n", "calls A",
 		"calls B", "w-block A", "w-block B", "seconds A", "seconds B",
 		"B/A", "syscall");
-	for (i = 0; i < n && (!top || i < top); i++)
+	for (i = 0; i < n; i++)
 		row(f, rows[i].a, rows[i].b,
 		    rp_name(rows[i].nr, buf, sizeof(buf)));
 	fputs("---------- ---------- ----------- ----------- ----------- "

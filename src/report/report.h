@@ -91,9 +91,31 @@ int rp_load(struct rp_report *r, const char *path, struct json_object **src,
 int rp_read_file(const char *path, char **text, size_t *size, char *why,
 		 size_t whylen);
 
-/* report_compare.c: @files the two names, for the heading. */
+/* How 'syslet report' prints its tables (--format). */
+enum rp_format { RP_FORMAT_TABLE, RP_FORMAT_CSV, RP_FORMAT_JSON };
+
+/* report_compare.c: @files the two names, for the heading.  rp_pairs()
+ * makes the rows, one per call either made, largest change first, and
+ * sums each side into *@ta and *@tb; returns how many. */
+struct rp_pair {
+	int nr;
+	const struct sr_entry *a, *b;
+};
+size_t rp_pairs(const struct sr_entry *sa, const struct sr_entry *sb,
+		struct rp_pair *rows, struct sr_entry *ta, struct sr_entry *tb);
 int rp_compare(const struct rp_report *a, const struct rp_report *b,
-	       char **files, size_t top, FILE *f);
+	       char **files, size_t top, enum rp_format fmt, FILE *f);
+
+/* format.c: the tables of 'syslet report' as CSV or JSON
+ * (doc/report-schema.md, "Tables"): every process merged, or one table per
+ * process; @nfiles read.  The comparison's rows from rp_compare(). */
+int rp_format_tables(const struct rp_report *r, bool per_process,
+		     enum rp_sort by, size_t top, int nfiles,
+		     enum rp_format fmt, FILE *f);
+void rp_compare_format(const struct rp_report *a, const struct rp_report *b,
+		       char **files, const struct rp_pair *rows, size_t n,
+		       const struct sr_entry *ta, const struct sr_entry *tb,
+		       enum rp_format fmt, FILE *f);
 
 /* report_png.c: the histograms of the @top calls most blocked, to @fd. */
 int rp_write_png(const struct rp_report *r, int fd, size_t top, bool log_scale);

@@ -89,7 +89,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rp_write_table(&r, null_out);
 	if (r.n)
 		rp_print_table(r.procs[0].e, RP_BY_NAME, 3, null_out);
-	rp_compare(&r, &r, names, 0, null_out);
+	rp_compare(&r, &r, names, 0, RP_FORMAT_TABLE, null_out);
+	rp_compare(&r, &r, names, 3, RP_FORMAT_CSV, null_out);
+	rp_compare(&r, &r, names, 0, RP_FORMAT_JSON, null_out);
+	rp_format_tables(&r, true, RP_BY_NAME, 0, 1, RP_FORMAT_CSV, null_out);
+	rp_format_tables(&r, false, RP_BY_CALLS, 2, 1, RP_FORMAT_JSON,
+			 null_out);
 	rp_free(&r);
 	return 0;
 }

@@ -6,7 +6,9 @@
  *
  *   workload pipe N M    N reads of a pipe that block (a thread writes
  *                        once the reader waits in read), then M reads
- *                        that find their data there; 8 bytes each
+ *                        that find their data there; 8 bytes each (and
+ *                        with $WORKLOAD_HELPERS, "helpers K": the shim's
+ *                        helper threads then alive)
  *   workload tree N M    fork; the child execs "workload pipe N M"; the
  *                        parent waits; prints "child PID" on stdout
  *   workload kill SIG M  M reads that do not block, then SIG to itself
@@ -19,6 +21,7 @@
  *                        none blocking: only the seccomp backstop sees them
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -82,6 +85,36 @@ static void *writer(void *arg)
 	return 0;
 }
 
+/* With $WORKLOAD_HELPERS set, "helpers N" on stdout after the reads: how
+ * many threads are the shim's helpers (named "syslet/..."), which tells a
+ * read that was interposed (it blocked on a helper) from one that was not. */
+static void show_helpers(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+	int helpers = 0;
+
+	if (!d)
+		die("/proc/self/task");
+	while ((de = readdir(d))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 de->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, "syslet/", 7))
+			helpers++;
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	printf("helpers %d\n", helpers);
+}
+
 static int do_pipe(long n, long m)
 {
 	pthread_t t;
@@ -106,6 +139,8 @@ static int do_pipe(long n, long m)
 		if (read(pfd[0], buf, 8) != 8)
 			die("read");
 	}
+	if (getenv("WORKLOAD_HELPERS"))
+		show_helpers();
 	return 0;
 }
 
