@@ -35,6 +35,28 @@ int rp_output_stream(const char *path)
 	return -1;
 }
 
+/*
+ * A file to be made at @path: its directory must be there and writable
+ * before the run, not found missing after the program ran for an hour.
+ * 0 or -errno.
+ */
+static int dir_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc = 0;
+
+	if (!slash)
+		return access(".", W_OK | X_OK) ? -errno : 0;
+	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (!dir)
+		return -ENOMEM;
+	if (access(dir, W_OK | X_OK))
+		rc = -errno;
+	free(dir);
+	return rc;
+}
+
 /* Before the run: 0, or -errno with a reason the caller prints. */
 int rp_check_output(const char *path)
 {
@@ -46,7 +68,7 @@ int rp_check_output(const char *path)
 	if (s >= 0) /* a closed stream cannot take the report */
 		return fcntl(s, F_GETFL) < 0 ? -errno : 0;
 	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -errno;
+		return errno == ENOENT ? dir_writable(path) : -errno;
 	if (S_ISLNK(st.st_mode))
 		return -ELOOP;
 	if (!S_ISREG(st.st_mode))

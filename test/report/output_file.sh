@@ -16,6 +16,13 @@ grep -q 'symbolic link' "$tmp/err" || { echo "FAIL: no clear error"; exit 1; }
 [ "$(cat "$tmp/target")" = precious ] || { echo "FAIL: written through the link"; exit 1; }
 [ -L "$tmp/link" ] || { echo "FAIL: link replaced"; exit 1; }
 
+# A report into a directory that is not there: refused before the
+# program runs, not lost after it (found by test/cli/one_line.sh).
+"$syslet" run --report "$tmp/none/r.json" -- sh -c "echo ran >$tmp/ran" 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && [ ! -e "$tmp/ran" ] && grep -q 'not running' "$tmp/err" ||
+	{ echo "FAIL: missing directory: status $rc"; cat "$tmp/err"; exit 1; }
+
 mkfifo "$tmp/fifo"
 "$syslet" run --report "$tmp/fifo" -- "$workload" pipe 0 1 2>/dev/null &&
 	{ echo "FAIL: wrote to a fifo"; exit 1; }
