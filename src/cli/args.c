@@ -39,15 +39,17 @@ static const struct option *find(const char *w, const struct option *lo, int *n)
 static void bad_option(const char *cmd, int c, char **argv,
 		       const struct option *lo)
 {
-	const char *w = argv[optind - 1];
+	const char *w = cli_safe(argv[optind - 1]);
 	const struct option *o = 0;
 	int len = (int)strcspn(w, "="), n = 0;
 
 	if (!strncmp(w, "--", 2) && w[2])
 		o = find(w + 2, lo, &n);
+	char one[2] = { (char)optopt, 0 };
+
 	if (optopt && !(o && o->val == optopt))
-		fprintf(stderr, "%s: %s '-%c'%s\n", cmd,
-			c == ':' ? "option" : "unknown option", optopt,
+		fprintf(stderr, "%s: %s '-%s'%s\n", cmd,
+			c == ':' ? "option" : "unknown option", cli_safe(one),
 			c == ':' ? " needs an argument" : "");
 	else if (c == ':')
 		fprintf(stderr, "%s: option '%s' needs an argument\n", cmd, w);
@@ -57,6 +59,38 @@ static void bad_option(const char *cmd, int c, char **argv,
 	else
 		fprintf(stderr, "%s: %s option '%.*s'\n", cmd,
 			n > 1 ? "ambiguous" : "unknown", len, w);
+}
+
+/*
+ * Words from the command line inside a one-line message: a newline in an
+ * argument (a file name may have one) would make it two lines, and a
+ * terminal's escape sequence would act.  Control bytes become \n, \t or
+ * \xNN; a word longer than fits is cut with "...".  Four results live
+ * at once, enough for one message.
+ */
+const char *cli_safe(const char *s)
+{
+	static char bufs[4][CLI_SAFE_MAX];
+	static unsigned int next;
+	char *b = bufs[next++ % 4], *o = b;
+	const char *end = b + CLI_SAFE_MAX - 8; /* room for "\xNN" and "..." */
+
+	for (; *s && o < end; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\t') {
+			*o++ = '\\';
+			*o++ = c == '\n' ? 'n' : 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += snprintf(o, 5, "\\x%02x", c);
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	if (*s)
+		o += snprintf(o, 4, "...");
+	*o = 0;
+	return b;
 }
 
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
@@ -94,5 +128,6 @@ int cli_usage_error(const char *cmd, void (*usage)(FILE *), const char *fmt,
 
 int cli_extra(const char *cmd, void (*usage)(FILE *), const char *arg)
 {
-	return cli_usage_error(cmd, usage, "unexpected argument '%s'", arg);
+	return cli_usage_error(cmd, usage, "unexpected argument '%s'",
+			       cli_safe(arg));
 }

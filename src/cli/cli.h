@@ -23,6 +23,10 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
 int cli_usage_error(const char *cmd, void (*usage)(FILE *), const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
 int cli_extra(const char *cmd, void (*usage)(FILE *), const char *arg);
+/* @s made fit for a one-line message: control bytes escaped, cut at
+ * about CLI_SAFE_MAX bytes; the last four results stay valid. */
+#define CLI_SAFE_MAX 256
+const char *cli_safe(const char *s);
 
 /* trace.c: -e trace=NAME,... (strace's filter, its trace= part).
  * trace_parse() adds the calls @expr names to @t: 0, or -1 with a reason
@@ -53,6 +57,34 @@ struct report_opts {
 int report_prepare(struct report_opts *o);
 void report_env(const struct report_opts *o);
 int report_finish(struct report_opts *o, char **argv, int status);
+
+/* run_args.c: syslet run's options.  run_parse() fills @a (freeing the
+ * policy of an earlier call): 0 to run argv[a->prog], 1 after --help on
+ * stdout, 2 after a usage error on stderr. */
+#define SHIM_NAME "libsyslet-preload.so"
+struct run_args {
+	struct report_opts rep;
+	const char *shim; /* --shim */
+	char *policy;	  /* --policy, made absolute (malloc'd) */
+	bool no_route, observe;
+	struct trace_set trace;
+	int prog; /* argv index of the program */
+};
+int run_parse(struct run_args *a, int argc, char **argv);
+
+/* report_args.c: syslet report's options.  report_parse() fills @o: 0 to
+ * act on the files from argv[o->files], 1 after --help on stdout, 2 after
+ * a usage error on stderr. */
+struct report_args {
+	bool per_process, compare, log;
+	int sort;   /* enum rp_sort */
+	int format; /* enum rp_format */
+	size_t top;
+	const char *merge, *png;
+	struct trace_set trace;
+	int files; /* argv index of the first file */
+};
+int report_parse(struct report_args *o, int argc, char **argv);
 
 /* observe.c: syslet run --observe */
 #define OBSERVE_NR_MAX 512

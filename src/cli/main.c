@@ -61,5 +61,5 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	return cli_usage_error("syslet", usage, "unknown %s '%s'",
 			       argv[1][0] == '-' ? "option" : "command",
-			       argv[1]);
+			       cli_safe(argv[1]));
 }

@@ -36,10 +36,10 @@ static void print_error(void *arg, const char *file, unsigned int line,
 {
 	(void)arg;
 	if (line)
-		fprintf(stderr, "%s:%u:%u: error: %s\n", file, line, col,
-			reason);
+		fprintf(stderr, "%s:%u:%u: error: %s\n", cli_safe(file), line,
+			col, reason);
 	else
-		fprintf(stderr, "%s: error: %s\n", file, reason);
+		fprintf(stderr, "%s: error: %s\n", cli_safe(file), reason);
 }
 
 static int check(int n, char **files)
@@ -144,5 +144,6 @@ int cmd_policy(int argc, char **argv)
 		return show(optind < argc ? argv[optind] : 0);
 	}
 	return cli_usage_error("syslet policy", policy_usage, "unknown %s '%s'",
-			       sub[0] == '-' ? "option" : "command", sub);
+			       sub[0] == '-' ? "option" : "command",
+			       cli_safe(sub));
 }

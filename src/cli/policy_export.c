@@ -40,7 +40,8 @@ static json_object *read_json(const char *path)
 	size_t len;
 
 	if (rp_read_file(path, &text, &len, why, sizeof(why))) {
-		fprintf(stderr, "syslet policy export: %s: %s\n", path, why);
+		fprintf(stderr, "syslet policy export: %s: %s\n",
+			cli_safe(path), why);
 		return 0;
 	}
 	if (len <= RP_MAX_FILE)
@@ -48,7 +49,7 @@ static json_object *read_json(const char *path)
 	free(text);
 	if (!r)
 		fprintf(stderr, "syslet policy export: %s: not a JSON file\n",
-			path);
+			cli_safe(path));
 	return r;
 }
 
@@ -78,7 +79,7 @@ static int gather(const char *path, unsigned char *seen)
 				fprintf(stderr,
 					"syslet policy export: %s: bad entry "
 					"'%s'\n",
-					path, name);
+					cli_safe(path), cli_safe(name));
 				json_object_put(r);
 				return -1;
 			}
@@ -87,7 +88,8 @@ static int gather(const char *path, unsigned char *seen)
 	}
 	json_object_put(r);
 	if (why)
-		fprintf(stderr, "syslet policy export: %s: %s\n", path, why);
+		fprintf(stderr, "syslet policy export: %s: %s\n",
+			cli_safe(path), why);
 	return why ? -1 : 0;
 }
 

@@ -221,7 +221,7 @@ int cmd_policy_suggest(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (rp_load(&rep, argv[i], 0, why, sizeof(why))) {
 			fprintf(stderr, "syslet policy suggest: %s: %s\n",
-				argv[i], why);
+				cli_safe(argv[i]), why);
 			goto out;
 		}
 	rp_sum(&rep, sum);

@@ -27,7 +27,8 @@ static int check(const char *what, const char *path)
 
 	if (!rc)
 		return 0;
-	fprintf(stderr, "syslet run: %s %s: %s; not running\n", what, path,
+	fprintf(stderr, "syslet run: %s %s: %s; not running\n", what,
+		cli_safe(path),
 		rc == -ELOOP
 			? "is a symbolic link, refusing to write through it"
 		: rc == -EINVAL ? "exists and is not a regular file"
@@ -53,7 +54,7 @@ int report_prepare(struct report_opts *o)
 		fprintf(stderr,
 			"syslet run: --block-us %s: not a number of "
 			"microseconds\n",
-			o->block_us);
+			cli_safe(o->block_us));
 		return 2;
 	}
 	rc = check("--report", o->json);
@@ -69,7 +70,7 @@ int report_prepare(struct report_opts *o)
 		fprintf(stderr,
 			"syslet run: --report %s: the table goes there too "
 			"(give --report-table FILE); not running\n",
-			o->json);
+			cli_safe(o->json));
 		return 2;
 	}
 	o->dir = rp_make_dir();
@@ -94,7 +95,7 @@ static int open_out(const char *what, const char *path)
 	int fd = rp_open_output(path);
 
 	if (fd < 0)
-		fprintf(stderr, "syslet run: %s %s: %s\n", what, path,
+		fprintf(stderr, "syslet run: %s %s: %s\n", what, cli_safe(path),
 			fd == -ELOOP ? "is a symbolic link, not written"
 				     : strerror(-fd));
 	return fd;

@@ -24,49 +24,8 @@
 #include "config.h"
 #include "cli.h"
 
-#define SHIM_NAME "libsyslet-preload.so"
-
 static volatile pid_t child;
 static struct observe obs = { .fd = -1 };
-
-static void run_usage(FILE *f)
-{
-	fputs("usage: syslet run [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	      "\n"
-	      "Runs PROGRAM with LD_PRELOAD=" SHIM_NAME
-	      ": its blocking C library\n"
-	      "calls (file and socket I/O, opens, waits, sleeps, locks, syncs)\n"
-	      "are tried without blocking first and otherwise run on helper\n"
-	      "threads, with the same results. The exit status is PROGRAM's.\n"
-	      "\n"
-	      "Options:\n"
-	      "  --no-route     load the shim but route nothing (every call native)\n"
-	      "  --shim PATH    the preload library to use\n"
-	      "  -p, --policy FILE  route calls by this policy file\n"
-	      "                 (syslet-policy(5); check it with 'syslet policy\n"
-	      "                 check FILE')\n"
-	      "  -e trace=NAME[,NAME...]  interpose and report only these\n"
-	      "                 system calls ('!NAME,...': all but these); the\n"
-	      "                 others run natively, as without the shim\n"
-	      "  -o, --report FILE  write a JSON report of every process's calls\n"
-	      "                 to FILE (doc/report-schema.md) and a table to\n"
-	      "                 stderr once the program has exited; '-' is stdout\n"
-	      "  --report-table FILE  the table to FILE instead (also '-',\n"
-	      "                 /dev/stdout, /dev/stderr or /dev/null)\n"
-	      "  --observe      with --report: also count every system call of\n"
-	      "                 the tree (a seccomp listener; slower; waits for\n"
-	      "                 every process), for 'syslet policy export'\n"
-	      "  --block-us N   a call taking over N us would block (default:\n"
-	      "                 the policy's report.block_us, 1000)\n"
-	      "  -h, --help     this text\n"
-	      "\n"
-	      "Environment:\n"
-	      "  SYSLET_SHIM           the preload library, if --shim is not given\n"
-	      "  SYSLET_POLICY         the policy file, if --policy is not given\n"
-	      "  SYSLET_CANCEL_SIGNAL  signal number the shim uses to interrupt\n"
-	      "                        helpers (default SIGRTMAX-2)\n",
-	      f);
-}
 
 /* Why @p cannot be the shim (ld.so would wait on a FIFO for ever), or 0. */
 static const char *unusable(const char *p)
@@ -185,85 +144,20 @@ static int wait_child(struct report_opts *rep, char **argv)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "no-route", no_argument, 0, 'n' },
-		{ "shim", required_argument, 0, 's' },
-		{ "policy", required_argument, 0, 'p' },
-		{ "report", required_argument, 0, 'r' },
-		{ "report-table", required_argument, 0, 'T' },
-		{ "block-us", required_argument, 0, 'b' },
-		{ "observe", no_argument, 0, 'O' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	static struct trace_set trace; /* 512 bytes: off the stack */
-	struct report_opts rep = { 0 };
-	const char *shim_opt = 0, *shim, *old;
-	/* Absolute: the program may change directory.  Static: still
-	 * reachable on every return (no leak to report). */
-	static char *policy;
-	char buf[PATH_MAX], *preload;
-	struct stat st;
-	bool no_route = false, observing = false;
+	/* Static: its policy (malloc'd) is still reachable on every return,
+	 * no leak to report; its trace set is 512 bytes. */
+	static struct run_args a;
+	struct report_opts rep;
+	const char *shim, *old;
+	char buf[PATH_MAX], *preload, *policy;
 	int c, failed[2] = { -1, -1 };
 
-	optind = 0;
-	while ((c = cli_getopt("syslet run", argc, argv, "+ho:p:e:", opts)) !=
-	       -1) {
-		switch (c) {
-		case 'n':
-			no_route = true;
-			break;
-		case 's':
-			shim_opt = optarg;
-			break;
-		case 'p':
-			free(policy);
-			policy = realpath(optarg, 0);
-			if (!policy || stat(policy, &st)) {
-				fprintf(stderr, "syslet run: %s: %s\n", optarg,
-					strerror(errno));
-				return 2;
-			}
-			if (!S_ISREG(st.st_mode)) {
-				fprintf(stderr, "syslet run: %s: %s\n", optarg,
-					S_ISDIR(st.st_mode)
-						? "is a directory"
-						: "not a regular file");
-				return 2;
-			}
-			break;
-		case 'r':
-		case 'o':
-			rep.json = optarg;
-			break;
-		case 'e':
-			if (trace_parse(&trace, optarg, buf, sizeof(buf)))
-				return cli_usage_error("syslet run", 0,
-						       "-e %s: %s", optarg,
-						       buf);
-			break;
-		case 'T':
-			rep.table = optarg;
-			break;
-		case 'b':
-			rep.block_us = optarg;
-			break;
-		case 'O':
-			observing = true;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("syslet run", run_usage,
-				       "no program given");
-	shim = find_shim(shim_opt, buf, sizeof(buf));
+	c = run_parse(&a, argc, argv);
+	if (c)
+		return c == 1 ? 0 : c;
+	rep = a.rep;
+	policy = a.policy;
+	shim = find_shim(a.shim, buf, sizeof(buf));
 	if (!shim)
 		return 2;
 	old = getenv("LD_PRELOAD");
@@ -272,12 +166,7 @@ int cmd_run(int argc, char **argv)
 		perror("syslet run");
 		return 125;
 	}
-	if (observing && !rep.json) {
-		fprintf(stderr, "syslet run: --observe needs --report FILE\n");
-		free(preload);
-		return 2;
-	}
-	if (observing && pipe2(failed, O_CLOEXEC | O_NONBLOCK)) {
+	if (a.observe && pipe2(failed, O_CLOEXEC | O_NONBLOCK)) {
 		perror("syslet run: pipe");
 		free(preload);
 		return 125;
@@ -295,22 +184,22 @@ int cmd_run(int argc, char **argv)
 	}
 	if (child == 0) {
 		setenv("LD_PRELOAD", preload, 1);
-		if (no_route)
+		if (a.no_route)
 			setenv("SYSLET_ROUTE", "off", 1);
 		if (policy)
 			setenv("SYSLET_POLICY", policy, 1);
-		if (trace.given) {
+		if (a.trace.given) {
 			/* Up to every name of the table: some KiB. */
-			size_t n = trace_names(&trace, 0, 0) + 1;
+			size_t n = trace_names(&a.trace, 0, 0) + 1;
 			char *names = malloc(n);
 
 			if (!names)
 				_exit(125);
-			trace_names(&trace, names, n);
+			trace_names(&a.trace, names, n);
 			setenv("SYSLET_TRACE", names, 1);
 		}
 		report_env(&rep);
-		if (observing && (c = observe_child_load())) {
+		if (a.observe && (c = observe_child_load())) {
 			fprintf(stderr,
 				"syslet run: --observe: cannot load "
 				"the filter (%s); running unobserved\n",
@@ -318,18 +207,19 @@ int cmd_run(int argc, char **argv)
 			if (write(failed[1], "x", 1) != 1)
 				_exit(125);
 		}
-		execvp(argv[optind], argv + optind);
-		fprintf(stderr, "syslet run: %s: %s\n", argv[optind],
+		execvp(argv[a.prog], argv + a.prog);
+		fprintf(stderr, "syslet run: %s: %s\n", argv[a.prog],
 			strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	free(preload);
-	free(policy);
-	if (observing) {
+	free(a.policy);
+	a.policy = 0;
+	if (a.observe) {
 		close(failed[1]);
 		if (!observe_start(&obs, child, failed[0]))
 			rep.observed = obs.counts;
 		close(failed[0]);
 	}
-	return wait_child(&rep, argv + optind);
+	return wait_child(&rep, argv + a.prog);
 }

@@ -25,7 +25,10 @@
 /* The first @n bytes of @s, quoted, into @why: "'%.*s': @what". */
 static int fail(char *why, size_t len, const char *s, int n, const char *what)
 {
-	snprintf(why, len, "'%.*s': %s", n, s, what);
+	char word[CLI_SAFE_MAX];
+
+	snprintf(word, sizeof(word), "%.*s", n, s);
+	snprintf(why, len, "'%s': %s", cli_safe(word), what);
 	return -1;
 }
 
