@@ -30,6 +30,33 @@ syslet_deps() {
 		--no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# syslet_progress LABEL LOG CMD...: run CMD with its output in LOG and,
+# while it runs, a line on stderr every SYSLET_PROGRESS_SECS seconds (30):
+# how long so far and LOG's last line, so that a long make is not minutes
+# of silence.  Returns CMD's status.  The ticker looks once a second
+# whether CMD is still there, and so ends by itself within a second of it.
+syslet_progress() {
+	local label=$1 log=$2 every=${SYSLET_PROGRESS_SECS:-30} pid tick rc=0
+	shift 2
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	(
+		s=0
+		while kill -0 "$pid" 2>/dev/null; do
+			sleep 1
+			s=$((s + 1))
+			if [ $((s % every)) -eq 0 ] && kill -0 "$pid" 2>/dev/null; then
+				printf '   ... %s: %d s, at: %s\n' "$label" "$s" \
+					"$(tail -n 1 "$log" 2>/dev/null | cut -c1-60)" >&2
+			fi
+		done
+	) &
+	tick=$!
+	wait "$pid" || rc=$?
+	wait "$tick" || :
+	return $rc
+}
+
 # syslet_build DIR [configure args...]: autoreconf once, configure DIR, make.
 syslet_build() {
 	local dir=$1
@@ -38,13 +65,19 @@ syslet_build() {
 		[ "$SYSLET_TOP/configure.ac" -nt "$SYSLET_TOP/configure" ] ||
 		[ "$SYSLET_TOP/Makefile.am" -nt "$SYSLET_TOP/Makefile.in" ]; then
 		syslet_log "autoreconf"
-		(cd "$SYSLET_TOP" && autoreconf -fi >/dev/null)
+		(cd "$SYSLET_TOP" && syslet_progress autoreconf "$SYSLET_TOP/autoreconf.log" autoreconf -fi)
 	fi
 	mkdir -p "$dir"
 	if [ ! -f "$dir/Makefile" ] || [ "$SYSLET_TOP/configure" -nt "$dir/Makefile" ]; then
 		syslet_log "configure $dir $*"
-		(cd "$dir" && "$SYSLET_TOP/configure" -q "$@")
+		(cd "$dir" && syslet_progress configure "$dir/configure.log" "$SYSLET_TOP/configure" -q "$@") || {
+			tail -n 30 "$dir/configure.log" >&2
+			return 1
+		}
 	fi
-	syslet_log "make in $dir"
-	make -C "$dir" -j"$(nproc)" >/dev/null
+	syslet_log "make in $dir (output in $dir/make.log)"
+	syslet_progress make "$dir/make.log" make -C "$dir" -j"$(nproc)" || {
+		tail -n 30 "$dir/make.log" >&2
+		return 1
+	}
 }
