@@ -74,6 +74,11 @@ expect 2 usage report
 expect 2 usage report --compare a.json
 expect 2 usage report --compare a.json a.json a.json
 expect 2 usage policy bogus
+# The values of the newer options: one line naming what was wrong.
+expect 2 "line:--format xml" report -f xml a.json
+expect 2 "line:'bogus': unknown system call" report -e trace=bogus a.json
+expect 2 "line:'bogus': unknown system call" run -e bogus -- true
+expect 2 "line:the table goes there too" run -o - --report-table /dev/stdout -- true
 
 for f in fifo dir /dev/zero link dangling; do
 	p=$f
@@ -87,6 +92,9 @@ for f in fifo dir /dev/zero link dangling; do
 	expect 2 "line:$p" report "$p"
 	expect 2 "line:$p" report --per-process a.json "$p"
 	expect 2 "line:$p" report --compare a.json "$p"
+	expect 2 "line:$p" report -f csv -e trace=read "$p"
+	expect 2 "line:$p" report -f json --compare "$p" a.json
+	expect 2 "line:$p" run -p "$p" -- true
 	expect 2 "line:$p" run --policy "$p" -- true
 	expect 2 "line:$p" run --shim "$p" -- true
 	expect 2 "line:$p" SYSLET_SHIM="$p" run -- true
@@ -99,6 +107,7 @@ for f in fifo dir /dev/zero link dangling; do
 	# Files written: never through a link, never anything but a regular
 	# file (a dangling link is refused too, as a link).
 	expect 2 "line:$p" run --report "$p" -- true
+	expect 2 "line:$p" run -o "$p" -e trace=read -- true
 	expect 2 "line:$p" run --report "$tmp/r.json" --report-table "$p" -- true
 	expect 2 "line:$p" report --merge "$p" a.json
 	expect 2 "line:$p" report --png "$p" a.json
