@@ -284,6 +284,19 @@ static long run_home(struct sl_call *c, struct sl_rw *rw)
 	return 0;
 }
 
+/*
+ * SL_ROUTE_HERE: the try says it would block, and the caller makes it all
+ * the same, as natively; only the outcome tells that it waited.
+ */
+static long run_here(struct sl_call *c, struct sl_rw *rw)
+{
+	long ret = run_home(c, rw);
+
+	c->outcome = c->outcome == SL_CALL_NATIVE ? SL_CALL_NATIVE_WAIT
+						  : SL_CALL_HERE;
+	return ret;
+}
+
 static bool early_signal(void)
 {
 	return __atomic_load_n(&call_wait.early, __ATOMIC_SEQ_CST);
@@ -307,13 +320,15 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	int i, rc, saved = errno;
 
 	c->outcome = SL_CALL_INLINE;
-	if (c->route == SL_ROUTE_NOWAIT) {
+	if (c->route == SL_ROUTE_NOWAIT || c->route == SL_ROUTE_HERE) {
 		if (!sl_nowait(c->nr, e, c->args, &rw, &ret))
 			return ret;
 		c->outcome = SL_CALL_WOULDBLOCK;
 	}
 	if (early_signal())
 		return interrupted(c, &rw);
+	if (c->route == SL_ROUTE_HERE)
+		return run_here(c, &rw);
 	/* Only the process whose helpers these are may hand calls to them. */
 	if (sl_sys0(SYS_getpid) != ctx->owner_pid)
 		return run_home(c, &rw);

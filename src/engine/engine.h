@@ -182,6 +182,13 @@ enum sl_route {
 	SL_ROUTE_NATIVE = 0, /* the caller makes the call itself */
 	SL_ROUTE_NOWAIT,     /* try without blocking, else a helper */
 	SL_ROUTE_HELPER,     /* always a helper */
+	/*
+	 * Try without blocking, else the caller makes the call itself: for
+	 * pure waits, which a helper cannot shorten (sl_pure_wait()).  The
+	 * outcome says it would have blocked, for the report.  (3 is the
+	 * policy's "trap", never an engine route.)
+	 */
+	SL_ROUTE_HERE = 4,
 };
 
 enum sl_outcome {
@@ -190,6 +197,10 @@ enum sl_outcome {
 	SL_CALL_HELPER,	    /* done on a helper */
 	SL_CALL_NATIVE,	    /* not done: the caller must make the call */
 	SL_CALL_CANCELLED,  /* *interrupt was set: the call did not happen */
+	/* SL_ROUTE_HERE: as SL_CALL_NATIVE, and the call would block. */
+	SL_CALL_NATIVE_WAIT,
+	/* SL_ROUTE_HERE: the rest done on the caller, blocking. */
+	SL_CALL_HERE,
 };
 
 struct sl_call {
@@ -205,7 +216,7 @@ struct sl_call {
 
 /*
  * Returns the call's result (-errno on failure), or 0 with outcome
- * SL_CALL_NATIVE.  Never changes errno.
+ * SL_CALL_NATIVE or SL_CALL_NATIVE_WAIT.  Never changes errno.
  */
 long sl_call(struct syslet_ctx *ctx, struct sl_call *c);
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The built-in default policy.  Calls with a non-blocking form are tried
- * that way first and handed to a helper only if they would block; calls
- * that wait by nature go to a helper; everything else (metadata, and what
- * the table does not name) runs natively, because a helper only costs a
- * call that does not block.
+ * that way first and handed to a helper only if they would block; pure
+ * waits (the poll family, sleeps, waits for children) are tried the same
+ * way, and one that would block is then made by the caller itself unless
+ * "set helpers.waits on" (a helper cannot shorten a wait: doc/design.md,
+ * "What a trial costs"); calls that do the waiting work themselves (syncs,
+ * connect) go to a helper; everything else (metadata, and what the table
+ * does not name) runs natively, because a helper only costs a call that
+ * does not block.
  */
 #include <sys/syscall.h>
 
@@ -44,13 +48,13 @@ static const struct {
 	{ SYS_wait4, SP_NOWAIT },
 	{ SYS_waitid, SP_NOWAIT },
 	{ SYS_flock, SP_NOWAIT },
+	{ SYS_nanosleep, SP_NOWAIT },
+	{ SYS_clock_nanosleep, SP_NOWAIT },
 	/* Waiting is what they do. */
 	{ SYS_fsync, SP_HELPER },
 	{ SYS_fdatasync, SP_HELPER },
 	{ SYS_syncfs, SP_HELPER },
 	{ SYS_sync_file_range, SP_HELPER },
-	{ SYS_nanosleep, SP_HELPER },
-	{ SYS_clock_nanosleep, SP_HELPER },
 	{ SYS_connect, SP_HELPER },
 	{ SYS_recvmmsg, SP_HELPER },
 	{ SYS_sendmmsg, SP_HELPER },

@@ -39,6 +39,7 @@ enum sp_setting {
 	SP_QUEUE_DEPTH,	    /* queue.depth: chains in flight on helpers */
 	SP_BACKSTOP,	    /* backstop: the seccomp backstop on or off */
 	SP_BLOCK_US,	    /* report.block_us: slower counts as blocked */
+	SP_HELPERS_WAITS,   /* helpers.waits: pure waits may go to helpers */
 	SP_NSETTINGS
 };
 

@@ -43,6 +43,10 @@ static const struct {
 	[SP_BACKSTOP] = { "backstop", SP_BOOL, 0, 1, 0, NO_PARAM, "on or off" },
 	[SP_BLOCK_US] = { "report.block_us", SP_UINT, 0, 60000000, 1000,
 			  NO_PARAM, "microseconds from 0 to 60000000" },
+	/* Off: a pure wait that would block is made by the caller (the
+	 * shim's SL_ROUTE_HERE); on: by a helper, as "nowait" says. */
+	[SP_HELPERS_WAITS] = { "helpers.waits", SP_BOOL, 0, 1, 0, NO_PARAM,
+			       "on or off" },
 };
 
 const char *sp_setting_name(int s)

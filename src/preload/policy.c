@@ -79,7 +79,15 @@ unsigned char shim_policy_route(int nr)
 {
 	/* Until the backstop is up (backstop.c), a call left to it is
 	 * routed as nowait here. */
-	return policy.route[nr] == SP_TRAP ? SP_NOWAIT : policy.route[nr];
+	unsigned char r = policy.route[nr] == SP_TRAP ? SP_NOWAIT
+						       : policy.route[nr];
+
+	/* A pure wait that would block waits on the caller (doc/design.md,
+	 * "What a trial costs"), unless the policy wants helpers for it. */
+	if (r == SP_NOWAIT && !policy.value[SP_HELPERS_WAITS] &&
+	    sl_pure_wait(nr))
+		return SL_ROUTE_HERE;
+	return r;
 }
 
 bool shim_policy_traps(int nr)

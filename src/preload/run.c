@@ -253,6 +253,10 @@ route(int nr, long *args, bool restart, uint8_t *outcome)
 	c.route = route_of(nr);
 	if (c.route == SL_ROUTE_NATIVE)
 		return SHIM_NATIVE;
+	/* A pure wait is tried first only to count it as blocked (policy.c):
+	 * with no report, it is made natively at once. */
+	if (c.route == SL_ROUTE_HERE && !shim_stats_on)
+		return SHIM_NATIVE;
 	ctx = shim_get_ctx();
 	if (!ctx)
 		return SHIM_NATIVE;
@@ -266,6 +270,7 @@ route(int nr, long *args, bool restart, uint8_t *outcome)
 	*outcome = c.outcome;
 	switch (c.outcome) {
 	case SL_CALL_NATIVE:
+	case SL_CALL_NATIVE_WAIT:
 		return SHIM_NATIVE;
 	case SL_CALL_CANCELLED:
 		/* pthread_cancel(): unwind as the native call would have. */

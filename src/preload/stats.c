@@ -23,6 +23,13 @@ extern uint64_t shim_stats_block_ns;
 
 static __thread struct sr_slot *my_slot;
 static __thread unsigned int my_gen;
+/*
+ * The call this thread is about to make natively though its try said it
+ * would block (a pure wait kept on the caller, SL_CALL_NATIVE_WAIT): the
+ * wrapper's count of it (SHIM_CALL_NATIVE) takes it as blocked.  By
+ * number, so that a signal handler's call in between cannot take it.
+ */
+static __thread int wait_nr = -1;
 
 /* The calls whose positive result is a byte count. */
 static const bool moves_bytes[SR_NR_MAX] = {
@@ -64,7 +71,7 @@ static inline void add(uint64_t *p, uint64_t v)
 	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
-void shim_stats_count(int nr, int route, uint64_t t0, long ret)
+static void count(int nr, int route, bool blocked, uint64_t t0, long ret)
 {
 	struct sr_file *f = shim_stats_map;
 	uint64_t t1 = shim_stats_now(), ns = t1 - t0;
@@ -82,13 +89,26 @@ void shim_stats_count(int nr, int route, uint64_t t0, long ret)
 	add(&e->calls, 1);
 	add(&e->routes[route], 1);
 	add(&e->hist[sr_bucket(ns)], 1);
-	if (route == SR_HELPER || ns > shim_stats_block_ns) {
+	if (blocked || route == SR_HELPER || ns > shim_stats_block_ns) {
 		add(&e->would_block, 1);
 		add(&e->blocked_ns, ns);
 	}
 	if (ret > 0 && moves_bytes[nr])
 		add(&e->bytes, (uint64_t)ret);
 	__atomic_store_n(&s->last_ns, t1, __ATOMIC_RELAXED);
+}
+
+void shim_stats_count(int nr, int route, uint64_t t0, long ret)
+{
+	bool blocked = false;
+
+	/* Routed by the shim, made by the C library on this thread. */
+	if (route == SR_NATIVE && wait_nr == nr) {
+		wait_nr = -1;
+		route = SR_INLINE;
+		blocked = true;
+	}
+	count(nr, route, blocked, t0, ret);
 }
 
 long shim_stats_run(int nr, long *args, bool restart)
@@ -99,9 +119,11 @@ long shim_stats_run(int nr, long *args, bool restart)
 
 	/* A native answer is counted by the wrapper, around the C library's
 	 * own call (SHIM_CALL_NATIVE). */
-	if (r != SHIM_NATIVE)
-		shim_stats_count(
-			nr, outcome == SL_CALL_HELPER ? SR_HELPER : SR_INLINE,
-			t0, r);
+	if (r == SHIM_NATIVE) {
+		wait_nr = outcome == SL_CALL_NATIVE_WAIT ? nr : -1;
+		return r;
+	}
+	count(nr, outcome == SL_CALL_HELPER ? SR_HELPER : SR_INLINE,
+	      outcome == SL_CALL_HERE, t0, r);
 	return r;
 }

@@ -146,6 +146,8 @@ static const struct {
 	{ "set report.block_us 0", SP_BLOCK_US, 0 },
 	{ "set report.block_us 0000250", SP_BLOCK_US, 250 },
 	{ "set report.block_us 60000000", SP_BLOCK_US, 60000000 },
+	{ "set helpers.waits on", SP_HELPERS_WAITS, 1 },
+	{ "set helpers.waits off", SP_HELPERS_WAITS, 0 },
 };
 
 START_TEST(test_settings)

@@ -21,7 +21,7 @@ expect() {
 expect 0 "$syslet" policy show
 cp "$tmp/out" "$tmp/show.policy"
 expect 0 "$syslet" policy check "$tmp/show.policy"
-[ "$(cat "$tmp/out")" = "1 file, 40 rules, 8 settings: no errors" ] ||
+[ "$(cat "$tmp/out")" = "1 file, 40 rules, 9 settings: no errors" ] ||
 	bad "check of show's output: $(cat "$tmp/out")"
 [ -s "$tmp/err" ] && bad "check of show's output wrote to stderr"
 expect 0 sh -c "'$syslet' policy show | '$syslet' policy check -"
