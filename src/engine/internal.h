@@ -221,6 +221,8 @@ int sl_probe(int nr, const long *a, long *ret);
 /* For signalled.c: 1 answered (*ret), 0 it would wait, -1 it would not
  * (or cannot be asked). */
 int sl_nowait_probe(int nr, const long *args, long *ret);
+/* sendfile.c: enum sl_try for sendfile(@a) (SL_TRY_NATIVE or _BLOCK). */
+int sl_sendfile_try(const long *a);
 
 /* fd.c */
 bool sl_fd_nonblocking(int fd);

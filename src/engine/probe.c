@@ -87,6 +87,8 @@ int sl_probe(int nr, const long *a, long *ret)
 		}
 		break;
 	}
+	case SYS_sendfile:
+		return sl_sendfile_try(a);
 	case SYS_flock:
 		if (a[1] & LOCK_NB)
 			return SL_TRY_NATIVE;

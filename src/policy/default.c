@@ -50,6 +50,8 @@ static const struct {
 	{ SYS_flock, SP_NOWAIT },
 	{ SYS_nanosleep, SP_NOWAIT },
 	{ SYS_clock_nanosleep, SP_NOWAIT },
+	/* Made here when its output cannot wait and its input is cached. */
+	{ SYS_sendfile, SP_NOWAIT },
 	/* Waiting is what they do. */
 	{ SYS_fsync, SP_HELPER },
 	{ SYS_fdatasync, SP_HELPER },
@@ -58,7 +60,6 @@ static const struct {
 	{ SYS_connect, SP_HELPER },
 	{ SYS_recvmmsg, SP_HELPER },
 	{ SYS_sendmmsg, SP_HELPER },
-	{ SYS_sendfile, SP_HELPER },
 	{ SYS_splice, SP_HELPER },
 	{ SYS_tee, SP_HELPER },
 	{ SYS_copy_file_range, SP_HELPER },
