@@ -195,9 +195,12 @@ struct syslet_completion {
  *                   SIGRTMAX - 2; 1 to 31 except SIGKILL and SIGSTOP, or
  *                   SIGRTMIN to SIGRTMAX)
  * @spin_us:         after finishing a call, a helper polls for new work
- *                   between sched_yield() calls for this long before it
- *                   sleeps (default 50; 0 sleeps at once).  A hand-off to
- *                   a polling helper needs no wake-up system call.
+ *                   between sched_yield() calls for up to this long before
+ *                   it sleeps (default 50; 0 sleeps at once).  A hand-off
+ *                   to a polling helper needs no wake-up system call.  A
+ *                   helper whose polls keep finding nothing polls less,
+ *                   down to not at all, until work comes within spin_us
+ *                   of its going idle again.
  * @reserved:        must be zero
  *
  * Always start from syslet_params_init(), so that fields added later get

@@ -115,6 +115,7 @@ struct sl_helper {
 	struct sl_req *req; /* handed over with SL_MBOX_WORK */
 	bool idle;	    /* on an idle list */
 	bool exited;	    /* returned from its thread function */
+	uint32_t spin_ns;   /* how long it polls when next idle (helper.c) */
 	struct sl_helper *next_idle;
 	struct sl_helper *next_all;
 	/* cancel.c: the program's cancel signals taken while on a request */
