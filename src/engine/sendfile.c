@@ -7,12 +7,16 @@
  * full socket buffer makes EAGAIN its answer) and its input is in the page
  * cache.  cachestat(2) would tell that exactly, but refuses files the
  * caller may not write (EPERM: a web server's files), so the first and
- * the last byte of the range are read with RWF_NOWAIT instead (a range
- * past the end of the file reads 0 bytes there, at once).  When both
- * are cached the call is made on the caller; a page between them that is
- * not (rare: readahead fills ranges) then waits there, which changes no
- * result, only where the wait happens and that the report counts it only
- * if it is slow (report.block_us).
+ * the last byte of the range are read with RWF_NOWAIT instead.  The range
+ * is the call's from the file position; with an offset pointer it is
+ * taken from the start of the file, because reading the program's offset
+ * safely (process_vm_readv) costs more than the rest of the try together,
+ * more than 1 us here: right for a server sending whole files, a guess
+ * for one sending parts of a large one.  When both bytes are cached the
+ * call is made on the caller; a page between them that is not (rare:
+ * readahead fills ranges) then waits there, which changes no result, only
+ * where the wait happens and that the report counts it only if it is
+ * slow (report.block_us).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,9 +32,9 @@
 #endif
 
 /*
- * Is the byte at @off of @fd in the page cache?  SL_TRY_NATIVE if it is,
- * or if it is past the end of the file (read returns 0 without waiting);
- * an input that is not a regular file fails (ESPIPE): it may wait.
+ * Is the byte at @off of @fd in the page cache, or past the end of the
+ * file (read returns 0 at once)?  SL_TRY_NATIVE if so.  An input that is
+ * not a regular file fails here (ESPIPE): it may wait.
  */
 static int cached(long fd, long off)
 {
@@ -44,25 +48,21 @@ static int cached(long fd, long off)
 int sl_sendfile_try(const long *a)
 {
 	size_t n = (size_t)a[3];
-	long off;
+	long off = 0, last;
 	int how;
 
 	if (n == 0)
 		return SL_TRY_NATIVE;
 	if (!sl_fd_nonblocking((int)a[0]))
 		return SL_TRY_BLOCK;
-	if (a[2]) {
-		/* A bad address: the call fails with EFAULT at once. */
-		if (!sl_peek((const void *)a[2], &off, sizeof(off)))
-			return SL_TRY_NATIVE;
-	} else {
+	if (!a[2])
 		off = sl_sys3(SYS_lseek, a[1], 0, SEEK_CUR);
-	}
-	if (off < 0 || n > (size_t)(LONG_MAX - off))
+	if (off < 0 || n - 1 > (size_t)(LONG_MAX - off))
 		return SL_TRY_BLOCK; /* the call has its own error to give */
+	last = off + (long)(n - 1);
 	how = cached(a[1], off);
 	/* The last page of the range, unless it is the first (4 KiB: one). */
-	if (how == SL_TRY_NATIVE && (off + (long)n - 1) / 4096 != off / 4096)
-		how = cached(a[1], off + (long)n - 1);
+	if (how == SL_TRY_NATIVE && last / 4096 != off / 4096)
+		how = cached(a[1], last);
 	return how;
 }
