@@ -228,6 +228,9 @@ int sl_sendfile_try(const long *a);
 /* fd.c */
 bool sl_fd_nonblocking(int fd);
 bool sl_fd_is_file(int fd); /* a regular file or a block device */
+/* Was @fd a socket when sl_fd_is_file() last looked?  A hint only. */
+bool sl_fd_sock_hint(int fd);
+void sl_fd_not_sock(int fd);
 /* Kernel files (procfs, sysfs) have no non-blocking mode but never wait. */
 bool sl_fd_never_waits(int fd);
 

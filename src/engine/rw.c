@@ -191,9 +191,39 @@ static long rw_step(const struct sl_rw *rw, bool nowait,
 	return sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
+/*
+ * read() of a descriptor last seen to be a socket: recvfrom() with
+ * MSG_DONTWAIT is the same call (a socket's read is its recvmsg), and its
+ * short count is final without the fstat() that a file's would need.  A
+ * server's every request is one such read, or two with the EAGAIN.
+ * SL_TRY_UNKNOWN: not a socket (any more); try it as a file.
+ */
+static int sock_read(struct sl_rw *rw, long *ret)
+{
+	long r = sl_sys6(SYS_recvfrom, rw->fd, (long)rw->one.iov_base,
+			 (long)rw->one.iov_len, MSG_DONTWAIT, 0, 0);
+
+	if (r == -ENOTSOCK) {
+		sl_fd_not_sock(rw->fd);
+		return SL_TRY_UNKNOWN;
+	}
+	if (r == -EAGAIN && !sl_fd_nonblocking(rw->fd))
+		return SL_TRY_BLOCK;
+	*ret = r;
+	return SL_TRY_DONE;
+}
+
 int sl_rw_attempt(struct sl_rw *rw, long *ret)
 {
 	bool isreg = false, checked = false;
+
+	if (rw->op == SL_RW_READ && !rw->iov && rw->off == -1 && !rw->flags &&
+	    !rw->acc && sl_fd_sock_hint(rw->fd)) {
+		int how = sock_read(rw, ret);
+
+		if (how != SL_TRY_UNKNOWN)
+			return how;
+	}
 
 	for (;;) {
 		long r = rw_step(rw, true, 0);
