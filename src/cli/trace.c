@@ -98,7 +98,8 @@ size_t trace_names(const struct trace_set *t, char *buf, size_t len)
 
 		if (!t->on[nr] || !name)
 			continue;
-		used += (size_t)snprintf(buf + (used < len ? used : len),
+		/* No arithmetic on a NULL @buf (measuring: len 0). */
+		used += (size_t)snprintf(used < len ? buf + used : NULL,
 					 used < len ? len - used : 0, "%s%s",
 					 used ? "," : "", name);
 	}

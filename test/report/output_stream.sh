@@ -6,6 +6,7 @@
 # /dev/stdout or /dev/null (all refused before) and never mixes with the
 # program's stderr; JSON and table never share a stream.
 . "${srcdir:-.}/test/report/lib.sh"
+need_foreign # sh -c, true
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
