@@ -7,6 +7,7 @@
 # results are the same.  Routes only: how long they blocked is the
 # machine's business.
 . "${srcdir:-.}/test/report/lib.sh"
+need_foreign # sh, python3, sleep
 
 prog='import os, select
 r, w = os.pipe()
