@@ -79,8 +79,8 @@ unsigned char shim_policy_route(int nr)
 {
 	/* Until the backstop is up (backstop.c), a call left to it is
 	 * routed as nowait here. */
-	unsigned char r = policy.route[nr] == SP_TRAP ? SP_NOWAIT
-						       : policy.route[nr];
+	unsigned char r =
+		policy.route[nr] == SP_TRAP ? SP_NOWAIT : policy.route[nr];
 
 	/* A pure wait that would block waits on the caller (doc/design.md,
 	 * "What a trial costs"), unless the policy wants helpers for it. */
