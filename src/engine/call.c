@@ -316,6 +316,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	const struct sl_ident *ident;
 	struct sl_req *req;
 	struct sl_rw rw = { 0 };
+	uint64_t t0 = 0; /* a sleep's start, for its rem */
 	long ret = 0;
 	int i, rc, saved = errno;
 
@@ -345,6 +346,8 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	}
 	req->ident = ident;
 	req->interrupt = c->interrupt;
+	if (c->nr == SYS_nanosleep || c->nr == SYS_clock_nanosleep)
+		t0 = (uint64_t)sl_now_ns();
 	rc = sl_helper_dispatch(ctx, req); /* unlocks */
 	errno = saved;
 	if (rc)
@@ -390,6 +393,13 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		ret = rc == -ECANCELED ? -ECANCELED : -EINTR;
 		c->outcome =
 			rc == -ECANCELED ? SL_CALL_CANCELLED : SL_CALL_HELPER;
+		/*
+		 * A sleep taken back from its helper, perhaps before it
+		 * began: rem as the kernel would have written it here.
+		 */
+		if (ret == -EINTR && t0)
+			ret = sl_sleep_left(c->nr, c->args,
+					    (uint64_t)sl_now_ns() - t0);
 	} else {
 		pipe_signal(c, ret);
 	}

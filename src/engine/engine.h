@@ -160,6 +160,9 @@ enum sl_sig_answer {
 	SL_SIG_RUN,	 /* natively it goes on: make it (again) */
 	SL_SIG_ANSWERED, /* *ret is the native answer: done, or EINTR */
 };
+/* A relative nanosleep/clock_nanosleep @args ended by a signal after
+ * @slept_ns: its rem written as the kernel would (signalled.c). */
+long sl_sleep_left(int nr, const long *args, uint64_t slept_ns);
 int sl_signal_answer(int nr, const long *args, bool caught, bool marked,
 		     bool sa_restart, long *ret);
 

@@ -224,11 +224,16 @@ static bool lock_waits(const long *a)
 	       fl.l_type != F_UNLCK;
 }
 
-/* A relative sleep ended at once: all of it remains. */
-static long sleep_left(int nr, const long *a)
+/*
+ * A relative sleep interrupted after @slept_ns: what remains goes to its
+ * rem, as the kernel would write it.  -EINTR, or -EFAULT for a bad
+ * address (the kernel's answer too).
+ */
+long sl_sleep_left(int nr, const long *a, uint64_t slept_ns)
 {
 	long req = a[0], rem = a[1];
 	struct timespec ts;
+	uint64_t left;
 	struct iovec from = { &ts, sizeof(ts) }, to;
 
 	if (nr == SYS_clock_nanosleep) {
@@ -241,6 +246,12 @@ static long sleep_left(int nr, const long *a)
 		return -EINTR;
 	if (!sl_peek((void *)req, &ts, sizeof(ts)))
 		return -EFAULT;
+	if (slept_ns && ts.tv_sec >= 0 && ts.tv_nsec >= 0) {
+		left = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		left = left > slept_ns ? left - slept_ns : 0;
+		ts.tv_sec = (time_t)(left / 1000000000u);
+		ts.tv_nsec = (long)(left % 1000000000u);
+	}
 	/* Written by the kernel, which answers a bad address with EFAULT. */
 	to.iov_base = (void *)rem;
 	to.iov_len = sizeof(ts);
@@ -328,7 +339,7 @@ int sl_signal_answer(int nr, const long *a, bool caught, bool marked,
 	case 2:
 		return SL_SIG_ANSWERED;
 	default:
-		*ret = sleep_left(nr, a);
+		*ret = sl_sleep_left(nr, a, 0); /* ended at once: all left */
 		return SL_SIG_ANSWERED;
 	}
 }
