@@ -30,9 +30,11 @@ int ss_listener_child(void);
  * ss_listener_start() (or ss_listener_unstart(): it ends).  A thread made
  * before the filter is not under it, so the listener's own calls are never
  * caught, not even those glibc makes on every thread (its setuid()
- * broadcast), which the filter catches for everyone else (ident.h).
+ * broadcast), which the filter catches for everyone else (ident.h).  The
+ * helpers' spawner and the signal watcher are started with it, and so
+ * are never under the filter either.
  */
-int ss_listener_prestart(void);
+int ss_listener_prestart(const struct ss_listener_ops *ops);
 void ss_listener_unstart(void);
 /* The fd in use, or -1. */
 int ss_listener_fd(void);

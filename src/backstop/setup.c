@@ -278,7 +278,7 @@ static int first(const int *trap, size_t n, const struct ss_listener_ops *ops,
 	}
 	/* Made before the filter: the listener's calls are never caught
 	 * (listener.h).  If not, it is started after. */
-	ss_listener_prestart();
+	ss_listener_prestart(ops);
 	lfd = load(&f, at_fd, page, board);
 	ss_filter_free(&f);
 	if (lfd < 0)

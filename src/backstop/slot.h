@@ -75,6 +75,7 @@ void ss_reply_drop(struct ss_slot *s, long r);
  * calls that wait, and it takes a signalled one back (ss_slot_claim(),
  * ss_reply_drop()).
  */
+void ss_watch_start(void);
 void ss_watch_add(struct ss_slot *s);
 void ss_watch_done(void);
 void ss_watch_child(void);

@@ -45,7 +45,6 @@ static void no_rseq(void)
 #define GO_RUN 1u
 #define GO_QUIT 2u
 static uint32_t go = GO_RUN;
-static uint32_t named; /* futex: the thread is up and has its name */
 static bool prestarted;
 
 static void *listener_main(void *arg)
@@ -55,11 +54,7 @@ static void *listener_main(void *arg)
 	long rc;
 
 	(void)arg;
-	sl_thread_hide();
-	sl_sys2(SYS_prctl, PR_SET_NAME, "syslet-trap");
 	no_rseq();
-	__atomic_store_n(&named, 1, __ATOMIC_RELEASE);
-	sl_futex_wake(&named, 1);
 	while ((g = __atomic_load_n(&go, __ATOMIC_ACQUIRE)) == GO_WAIT)
 		sl_futex_wait(&go, GO_WAIT, 0);
 	if (g == GO_QUIT) {
@@ -103,30 +98,31 @@ static int join(void)
 
 static int spawn_thread(void)
 {
-	pthread_attr_t attr;
-	pthread_t th;
-	sigset_t all;
-	int rc;
+	return sl_thread_start(listener_main, 0, "syslet-trap", 64 * 1024);
+}
 
-	if (pthread_attr_init(&attr))
-		return -ENOMEM;
-	sigfillset(&all);
-	pthread_attr_setsigmask_np(&attr, &all);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	named = 0;
-	rc = pthread_create(&th, &attr, listener_main, 0);
-	pthread_attr_destroy(&attr);
-	/* Never seen unnamed: it is ours, not the program's (ps, tests). */
-	while (!rc && !__atomic_load_n(&named, __ATOMIC_ACQUIRE))
-		sl_futex_wait(&named, 0, 0);
-	return -rc;
+/*
+ * The threads the answering path must never make itself: pthread_create()
+ * may wait for a lock of the dynamic loader that a program thread holds
+ * while its caught call waits for the listener (spawner.c).  Made here, on
+ * a thread that may wait.  Without them the listener makes helpers itself,
+ * and signals wait for the end of a call on a helper.
+ */
+static void aside(const struct ss_listener_ops *o)
+{
+	struct syslet_ctx *ctx = o && o->ctx ? o->ctx() : 0;
+
+	if (ctx && sl_spawner_start(ctx))
+		sl_warn_once("cannot start the helper spawner", EAGAIN);
+	ss_watch_start();
 }
 
 static int spawn(void)
 {
 	int rc = join();
 
+	if (!rc)
+		aside(&ss_self.ops);
 	return rc ? rc : spawn_thread();
 }
 
@@ -136,10 +132,11 @@ static void set_go(uint32_t g)
 	sl_futex_wake(&go, 1);
 }
 
-int ss_listener_prestart(void)
+int ss_listener_prestart(const struct ss_listener_ops *ops)
 {
 	int rc;
 
+	aside(ops);
 	go = GO_WAIT;
 	rc = spawn_thread();
 	prestarted = !rc;
@@ -167,6 +164,8 @@ int ss_listener_start(int fd, struct ss_board *b,
 		return spawn();
 	prestarted = false;
 	rc = join();
+	if (!rc)
+		aside(o);
 	set_go(rc ? GO_QUIT : GO_RUN);
 	return rc;
 }

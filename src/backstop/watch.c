@@ -14,7 +14,10 @@
  * often, up to every 100 ms.  A signal the thread does not block stops
  * the helper's call; if it did nothing, the caller makes the call itself
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE), where the signal interrupts it as it
- * would natively; if it finished, the caller gets its result.
+ * would natively; if it finished, the caller gets its result.  It also
+ * hands back to its caller a call still queued for a helper that the
+ * engine's spawner cannot make (spawner.c).  Started with the listener,
+ * never by it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,6 +67,19 @@ static bool signalled(pid_t tid)
 		~field(buf, "\nSigBlk:")) != 0;
 }
 
+/*
+ * Still queued for a helper, nothing of it done, while the spawner waits
+ * for a lock in pthread_create() (spawner.c): maybe the caller itself
+ * holds it.  Its caller makes it.  Not a matter of time: a busy machine
+ * may take long to start a helper, and the call is then still routed.
+ */
+static bool stuck(struct ss_slot *s)
+{
+	struct syslet_ctx *ctx = __atomic_load_n(&s->ctx, __ATOMIC_ACQUIRE);
+
+	return ctx && sl_trap_queued(ctx, &s->req, s) && sl_spawner_stuck();
+}
+
 static void look(int64_t now)
 {
 	unsigned int i;
@@ -82,7 +98,7 @@ static void look(int64_t now)
 					   ? MAX_NS
 					   : s->look_every_ns * 2;
 		s->next_look_ns = now + s->look_every_ns;
-		if (!signalled(tid))
+		if (!stuck(s) && !signalled(tid))
 			continue;
 		r = ss_slot_claim(s);
 		if (r == SS_UNCLAIMED)
@@ -101,8 +117,6 @@ static void *watch_main(void *arg)
 	struct timespec tick = { 0, FIRST_NS };
 
 	(void)arg;
-	sl_thread_hide();
-	sl_sys2(SYS_prctl, PR_SET_NAME, "syslet-watch");
 	for (;;) {
 		uint32_t n = __atomic_load_n(&nwatched, __ATOMIC_ACQUIRE);
 
@@ -116,24 +130,16 @@ static void *watch_main(void *arg)
 	return 0;
 }
 
-static void start(void)
+void ss_watch_start(void)
 {
-	pthread_attr_t attr;
-	pthread_t th;
-	sigset_t all;
-
 	pthread_mutex_lock(&start_lock);
-	if (!started && !pthread_attr_init(&attr)) {
-		sigfillset(&all);
-		pthread_attr_setsigmask_np(&attr, &all);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		pthread_attr_setstacksize(&attr, 64 * 1024);
+	if (!started) {
 		/* No watcher: signals wait for the call's end. */
-		started = !pthread_create(&th, &attr, watch_main, 0);
+		started = !sl_thread_start(watch_main, 0, "syslet-watch",
+					   64 * 1024);
 		if (!started)
 			sl_warn_once("cannot start the seccomp signal watcher",
 				     EAGAIN);
-		pthread_attr_destroy(&attr);
 	}
 	pthread_mutex_unlock(&start_lock);
 }
@@ -142,8 +148,6 @@ void ss_watch_add(struct ss_slot *s)
 {
 	s->look_every_ns = FIRST_NS;
 	s->next_look_ns = sl_now_ns() + FIRST_NS;
-	if (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))
-		start();
 	if (__atomic_fetch_add(&nwatched, 1, __ATOMIC_ACQ_REL) == 0)
 		sl_futex_wake(&nwatched, 1);
 }

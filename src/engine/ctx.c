@@ -165,6 +165,7 @@ static void child_reset(struct syslet_ctx *c)
 	}
 	c->helpers = 0;
 	c->nhelpers = 0;
+	c->spawn_want = 0;
 	memset(c->idle, 0, sizeof(*c->idle) * (size_t)(c->ncpu + 1));
 	c->pend_head = c->pend_tail = 0;
 	c->cq_waiters = 0;
@@ -217,6 +218,7 @@ static void atfork_child(void)
 	struct syslet_ctx *c;
 
 	pthread_mutex_init(&ctx_list_lock, 0);
+	sl_spawner_child();
 	for (c = ctx_list; c; c = c->next_ctx)
 		child_reset(c);
 	sl_sigs_on(&fork_mask);

@@ -99,6 +99,14 @@ void sl_futex_wake(uint32_t *word, int n);
  */
 void sl_thread_hide(void);
 void sl_thread_unhide(void);
+/*
+ * Start a detached thread of ours running @fn(@arg), hidden so, with every
+ * signal blocked and @stack bytes of stack, named @name before this
+ * returns: never seen unnamed, as if it were the program's (ps, tests).
+ * Returns 0 or -errno.
+ */
+int sl_thread_start(void *(*fn)(void *), void *arg, const char *name,
+		    size_t stack);
 
 /* One line on stderr, once per process (sys.c). */
 void sl_warn_once(const char *what, int err);
@@ -267,6 +275,22 @@ int sl_trap_dispatch(struct syslet_ctx *ctx, int nr, const long *args,
 /* Stop *@reqp, if it is still @owner's and not ended; @on_done follows. */
 void sl_trap_cancel(struct syslet_ctx *ctx, struct sl_req *const *reqp,
 		    void *owner);
+/*
+ * Is *@reqp (@owner's) still queued for a helper, with nothing of it done?
+ * Cancelled then, its caller can make it itself with the same result.
+ */
+bool sl_trap_queued(struct syslet_ctx *ctx, struct sl_req *const *reqp,
+		    void *owner);
+/*
+ * From now on, helpers for calls given to sl_trap_dispatch() are made by
+ * a thread of the engine's (spawner.c), never by the dispatcher, which
+ * must not wait for a lock a caller of its may hold.  Call it from a
+ * thread that may wait; again in a fork() child.  Returns 0 or -errno
+ * (then the dispatcher makes them itself).
+ */
+int sl_spawner_start(struct syslet_ctx *ctx);
+/* Is the spawner waiting for a lock in pthread_create() (spawner.c)? */
+bool sl_spawner_stuck(void);
 
 /* ------------------------------------------------------------------ */
 /* Who makes a call, as the kernel judges it (ident.c, doc/identity.md) */

@@ -196,6 +196,15 @@ int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req)
 		wake(h, SL_MBOX_WORK);
 		return 0;
 	}
+	/* Nobody of ours waits for it, and the dispatcher must not wait in
+	 * pthread_create(): a helper is made aside (spawner.c). */
+	if (req->on_done &&
+	    ctx->nhelpers + ctx->spawn_want < ctx->params.max_helpers &&
+	    sl_spawner_ask_locked(ctx)) {
+		pend_push_locked(ctx, req);
+		sl_ctx_unlock(ctx);
+		return 0;
+	}
 	if (ctx->nhelpers >= ctx->params.max_helpers) {
 		if (!may_queue(req)) {
 			rc = 0; /* no warning: the bound is the policy's */
@@ -240,6 +249,49 @@ fail:
 	if (rc)
 		sl_warn_once("cannot start a helper thread", -rc);
 	return -EAGAIN;
+}
+
+/*
+ * internal.h: start one more helper for @ctx, with nothing to run: it
+ * takes the queue's first request, or goes idle.  For the spawner.
+ */
+void sl_helper_add(struct syslet_ctx *ctx)
+{
+	struct sl_helper *h = calloc(1, sizeof(*h));
+	int rc = -ENOMEM;
+
+	if (!h)
+		goto fail;
+	h->ctx = ctx;
+	h->cpu = -1;
+	h->spin_ns = ctx->params.spin_us * 1000u;
+	sl_ctx_lock(ctx);
+	if (ctx->nhelpers >= ctx->params.max_helpers) {
+		sl_ctx_unlock(ctx);
+		free(h);
+		return;
+	}
+	h->next_all = ctx->helpers;
+	ctx->helpers = h;
+	ctx->nhelpers++;
+	sl_ctx_unlock(ctx);
+	rc = spawn(ctx, h);
+	if (rc == 0) {
+		reap_exited(ctx);
+		return;
+	}
+	sl_ctx_lock(ctx);
+	ctx->nhelpers--;
+	unlink_helper_locked(ctx, h);
+	sl_ctx_unlock(ctx);
+	free(h);
+fail:
+	sl_warn_once("cannot start a helper thread", -rc);
+	/* No helper will take what waits: back to its callers. */
+	sl_ctx_lock(ctx);
+	while (!ctx->nhelpers && ctx->pend_head)
+		sl_cancel_req_locked(ctx, ctx->pend_head);
+	sl_ctx_unlock(ctx);
 }
 
 /* Run what is left of @req's chain, on this helper. */

@@ -142,6 +142,7 @@ struct syslet_ctx {
 	int ncpu;
 	struct sl_helper *helpers; /* all not yet joined */
 	uint32_t nhelpers;	   /* alive (not exited) */
+	uint32_t spawn_want;	   /* helpers asked of the spawner */
 
 	/*
 	 * Completion entries beyond reqs[], each held by a CQE_ALWAYS chain
@@ -236,6 +237,10 @@ bool sl_fd_never_waits(int fd);
 
 /* helper.c */
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);
+void sl_helper_add(struct syslet_ctx *ctx);
+/* spawner.c */
+bool sl_spawner_ask_locked(struct syslet_ctx *ctx);
+void sl_spawner_child(void);
 void sl_helper_stop_all(struct syslet_ctx *ctx);
 void sl_run_on_helper(struct sl_req *req);
 

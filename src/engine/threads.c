@@ -17,7 +17,12 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #include "internal.h"
 
@@ -62,4 +67,48 @@ void sl_thread_unhide(void)
 
 	if (n)
 		__atomic_add_fetch(n, 1, __ATOMIC_ACQ_REL);
+}
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+	const char *name;
+	uint32_t named; /* futex: the thread has its name */
+};
+
+static void *trampoline(void *p)
+{
+	struct start *st = p;
+	void *(*fn)(void *) = st->fn;
+	void *arg = st->arg;
+
+	sl_thread_hide();
+	sl_sys2(SYS_prctl, PR_SET_NAME, st->name);
+	/* @st lives on our creator's stack until it sees this. */
+	__atomic_store_n(&st->named, 1, __ATOMIC_RELEASE);
+	sl_futex_wake(&st->named, 1);
+	return fn(arg);
+}
+
+/* engine.h */
+int sl_thread_start(void *(*fn)(void *), void *arg, const char *name,
+		    size_t stack)
+{
+	struct start st = { .fn = fn, .arg = arg, .name = name };
+	pthread_attr_t attr;
+	pthread_t th;
+	sigset_t all;
+	int rc;
+
+	if (pthread_attr_init(&attr))
+		return -ENOMEM;
+	sigfillset(&all);
+	pthread_attr_setsigmask_np(&attr, &all);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, stack);
+	rc = pthread_create(&th, &attr, trampoline, &st);
+	pthread_attr_destroy(&attr);
+	while (!rc && !__atomic_load_n(&st.named, __ATOMIC_ACQUIRE))
+		sl_futex_wait(&st.named, 0, 0);
+	return -rc;
 }

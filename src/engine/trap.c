@@ -47,3 +47,17 @@ void sl_trap_cancel(struct syslet_ctx *ctx, struct sl_req *const *reqp,
 		sl_cancel_req_locked(ctx, req);
 	sl_ctx_unlock(ctx);
 }
+
+bool sl_trap_queued(struct syslet_ctx *ctx, struct sl_req *const *reqp,
+		    void *owner)
+{
+	struct sl_req *req;
+	bool queued;
+
+	sl_ctx_lock(ctx);
+	req = *reqp;
+	queued = req && req->owner == owner && req->state == SL_REQ_QUEUED &&
+		 !(req->rw.op != SL_RW_NONE && req->rw.acc);
+	sl_ctx_unlock(ctx);
+	return queued;
+}
