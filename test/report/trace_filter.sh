@@ -8,14 +8,16 @@
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 # A helper, once started, stays (helpers.min): its presence afterwards
-# says a blocking read went to one, whatever the timing.
+# says a blocking read went to one, whatever the timing.  How many there
+# are is timing: the second read may come before the first read's helper
+# is idle again, and then starts another.
 printf 'set helpers.min 1\n' >"$tmp/keep.policy"
 
 # trace=read: the reads are interposed (2 blocked on a helper) and counted.
 WORKLOAD_HELPERS=1 "$syslet" run -p "$tmp/keep.policy" -e trace=read \
 	-o "$tmp/r.json" -- "$workload" pipe 2 3 >"$tmp/out" 2>/dev/null ||
 	no "trace=read: status $?"
-grep -q '^helpers 1$' "$tmp/out" || no "trace=read: $(cat "$tmp/out"), want helpers 1"
+grep -q '^helpers [1-9][0-9]*$' "$tmp/out" || no "trace=read: $(cat "$tmp/out"), want helpers 1 or more"
 check "$tmp/r.json" '
 rd = procs[0]["syscalls"]["read"]
 assert rd["calls"] == 5 and rd["routes"]["helper"] == 2, rd' || fail=1
