@@ -166,6 +166,7 @@ static void child_reset(struct syslet_ctx *c)
 	c->helpers = 0;
 	c->nhelpers = 0;
 	c->spawn_want = 0;
+	c->spawn_retry_ns = 0;
 	memset(c->idle, 0, sizeof(*c->idle) * (size_t)(c->ncpu + 1));
 	c->pend_head = c->pend_tail = 0;
 	c->cq_waiters = 0;

@@ -23,6 +23,7 @@
 #include "internal.h"
 
 #define SL_HELPER_STACK (256 * 1024)
+#define SL_SPAWN_RETRY_NS 1000000000LL
 
 static void idle_push_locked(struct syslet_ctx *ctx, struct sl_helper *h)
 {
@@ -196,11 +197,20 @@ int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req)
 		wake(h, SL_MBOX_WORK);
 		return 0;
 	}
-	/* Nobody of ours waits for it, and the dispatcher must not wait in
-	 * pthread_create(): a helper is made aside (spawner.c). */
-	if (req->on_done &&
-	    ctx->nhelpers + ctx->spawn_want < ctx->params.max_helpers &&
-	    sl_spawner_ask_locked(ctx)) {
+	/*
+	 * Nobody of ours waits for it, and the dispatcher must not wait in
+	 * pthread_create(): a helper is made aside (spawner.c), and takes it
+	 * from the queue.  While helpers cannot be made, its caller makes it.
+	 */
+	if (req->on_done && sl_spawner_serves(ctx)) {
+		if (sl_now_ns() < ctx->spawn_retry_ns ||
+		    (ctx->nhelpers >= ctx->params.max_helpers &&
+		     !may_queue(req))) {
+			rc = 0;
+			goto fail;
+		}
+		if (ctx->nhelpers + ctx->spawn_want < ctx->params.max_helpers)
+			sl_spawner_ask_locked(ctx);
 		pend_push_locked(ctx, req);
 		sl_ctx_unlock(ctx);
 		return 0;
@@ -287,8 +297,12 @@ void sl_helper_add(struct syslet_ctx *ctx)
 	free(h);
 fail:
 	sl_warn_once("cannot start a helper thread", -rc);
-	/* No helper will take what waits: back to its callers. */
+	/*
+	 * No helper will take what waits: back to its callers.  No new try
+	 * for a while: each would cost a caller the failed pthread_create().
+	 */
 	sl_ctx_lock(ctx);
+	ctx->spawn_retry_ns = sl_now_ns() + SL_SPAWN_RETRY_NS;
 	while (!ctx->nhelpers && ctx->pend_head)
 		sl_cancel_req_locked(ctx, ctx->pend_head);
 	sl_ctx_unlock(ctx);

@@ -143,6 +143,7 @@ struct syslet_ctx {
 	struct sl_helper *helpers; /* all not yet joined */
 	uint32_t nhelpers;	   /* alive (not exited) */
 	uint32_t spawn_want;	   /* helpers asked of the spawner */
+	int64_t spawn_retry_ns;	   /* none asked before (it failed) */
 
 	/*
 	 * Completion entries beyond reqs[], each held by a CQE_ALWAYS chain
@@ -239,7 +240,8 @@ bool sl_fd_never_waits(int fd);
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);
 void sl_helper_add(struct syslet_ctx *ctx);
 /* spawner.c */
-bool sl_spawner_ask_locked(struct syslet_ctx *ctx);
+bool sl_spawner_serves(struct syslet_ctx *ctx);
+void sl_spawner_ask_locked(struct syslet_ctx *ctx);
 void sl_spawner_child(void);
 void sl_helper_stop_all(struct syslet_ctx *ctx);
 void sl_run_on_helper(struct sl_req *req);

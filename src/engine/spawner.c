@@ -67,18 +67,19 @@ int sl_spawner_start(struct syslet_ctx *ctx)
 	return rc;
 }
 
-/*
- * internal.h: have a helper started for @ctx, for a request about to be
- * queued; false if this process has no spawner for it.  Under the lock.
- */
-bool sl_spawner_ask_locked(struct syslet_ctx *ctx)
+/* internal.h: does this process's spawner make @ctx's helpers? */
+bool sl_spawner_serves(struct syslet_ctx *ctx)
 {
-	if (__atomic_load_n(&served, __ATOMIC_ACQUIRE) != ctx)
-		return false;
+	return __atomic_load_n(&served, __ATOMIC_ACQUIRE) == ctx;
+}
+
+/* internal.h: one more helper for @ctx, for a request being queued.
+ * Under the lock. */
+void sl_spawner_ask_locked(struct syslet_ctx *ctx)
+{
 	ctx->spawn_want++;
 	__atomic_fetch_add(&asked, 1, __ATOMIC_RELEASE);
 	sl_futex_wake(&asked, 1);
-	return true;
 }
 
 /*
