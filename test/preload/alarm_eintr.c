@@ -17,7 +17,12 @@ static void on_alrm(int sig)
 	alarms++;
 }
 
-/* The probe thread must not take the process-directed SIGALRM. */
+/*
+ * The probe thread must not take the process-directed SIGALRM.  It arms
+ * the alarm once it has seen where the read went: armed before, a busy
+ * machine could let it ring before the probe looked, and the probe would
+ * find the reader gone.
+ */
 static void *probe(void *arg)
 {
 	struct pt_feeder *f = arg;
@@ -25,7 +30,9 @@ static void *probe(void *arg)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, 0);
-	return pt_feeder_main(f);
+	pt_feeder_main(f);
+	alarm(1);
+	return 0;
 }
 
 static void timed(int fd, const char *what, FILE *fp)
@@ -42,7 +49,8 @@ static void timed(int fd, const char *what, FILE *fp)
 	if (!fp)
 		PT_CHECK(pthread_create(&th, 0, probe, &f) == 0);
 	t0 = pt_now();
-	alarm(1);
+	if (fp)
+		alarm(1);
 	errno = 0;
 	n = fp ? (long)fread(buf, 1, sizeof(buf), fp)
 	       : read(fd, buf, sizeof(buf));

@@ -6,8 +6,8 @@
  * answer the program's flags ask for: here for waits the filter does not
  * catch (a futex in sem_wait(), flock(), fcntl(F_SETLKW) on a lock a
  * child holds) and for ones it does (nanosleep(), a wait4(), a read()
- * and a splice() that would block).  Each wait is interrupted once, 50 ms in, by a
- * handler without SA_RESTART: it must fail with EINTR, nanosleep()
+ * and a splice() that would block).  Each wait is interrupted once, 50 ms
+ * after it is seen waiting, by a handler without SA_RESTART: it must fail with EINTR, nanosleep()
  * leaving the time that remains.  Then the lock waits again with an
  * SA_RESTART handler: they must go on until the child lets go; and again
  * after siginterrupt() has turned SA_RESTART off, and on.  Last, sigset()
@@ -22,6 +22,7 @@
 
 static volatile sig_atomic_t handled;
 static pthread_t victim;
+static pid_t victim_tid;
 
 static void on_usr1(int sig)
 {
@@ -29,8 +30,11 @@ static void on_usr1(int sig)
 	handled++;
 }
 
+/* @arg ms after the victim is seen waiting: never before its wait,
+ * however late the machine lets it get there. */
 static void *poke(void *arg)
 {
+	pt_wait_blocked(victim_tid);
 	pt_msleep((long)arg);
 	pthread_kill(victim, SIGUSR1);
 	return 0;
@@ -106,7 +110,9 @@ static void locks(int fd, int flags, int si, const char *what)
 	char c;
 
 	PT_CHECK(pipe(ready) == 0);
-	pid = holder(fd, restart ? 300 : 1000, ready);
+	/* Without a restart the wait must end by the signal alone: the
+	 * holder outlives any delay (it is killed below). */
+	pid = holder(fd, restart ? 300 : 600000, ready);
 	PT_CHECK(read(ready[0], &c, 1) == 1);
 	handler(flags);
 	if (si >= 0) {
@@ -148,6 +154,7 @@ int main(void)
 	pt_init();
 	alarm(60); /* a wait that no longer ends fails the test, not make */
 	victim = pthread_self();
+	victim_tid = pt_tid();
 	handler(0);
 
 	PT_CHECK(sem_init(&sem, 0, 0) == 0);
@@ -196,7 +203,9 @@ int main(void)
 		struct sigaction sa = { .sa_handler = on_usr1 };
 
 		sigaction(SIGALRM, &sa, 0);
-		ualarm(50000, 0);
+		/* Again every 50 ms: one that came before the call is not
+		 * the last. */
+		ualarm(50000, 50000);
 		_exit(splice(p[0], 0, q[1], 0, 1, 0) < 0 && errno == EINTR ? 0
 									   : 1);
 	}

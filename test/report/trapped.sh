@@ -10,8 +10,10 @@
 . "${srcdir:-.}/test/report/lib.sh"
 
 printf 'set backstop on\nread trap\n' >"$tmp/bs.policy"
+# --block-us: none of these reads waits, and a busy machine must not
+# stall one past the threshold (the "would block" columns are asserted).
 "$syslet" run --policy "$tmp/bs.policy" --report "$tmp/r.json" \
-	--report-table "$tmp/table" -- "$workload" raw 30 10 2>"$tmp/err" ||
+	--block-us 1000000 --report-table "$tmp/table" -- "$workload" raw 30 10 2>"$tmp/err" ||
 	{ cat "$tmp/err"; echo "FAIL: status"; exit 1; }
 cat "$tmp/err"
 # A kernel without what the backstop needs (5.19+) says so, once.
@@ -30,7 +32,7 @@ assert sum(rd["hist_log2_ns"]) == 40, rd["hist_log2_ns"]
 # The table, as 'syslet run' printed it and as 'syslet report' reads the
 # file back; and a merge with a report without the backstop.
 "$syslet" report "$tmp/r.json" >"$tmp/back" || { echo "FAIL: syslet report"; exit 1; }
-"$syslet" run --report "$tmp/plain.json" --report-table "$tmp/plain-table" -- \
+"$syslet" run --report "$tmp/plain.json" --block-us 1000000 --report-table "$tmp/plain-table" -- \
 	"$workload" pipe 0 5 2>/dev/null || { echo "FAIL: plain run"; exit 1; }
 "$syslet" report --merge "$tmp/m.json" "$tmp/r.json" "$tmp/plain.json" ||
 	{ echo "FAIL: merge"; exit 1; }

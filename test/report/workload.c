@@ -13,7 +13,7 @@
  *                        parent waits; prints "child PID" on stdout
  *   workload kill SIG M  M reads that do not block, then SIG to itself
  *   workload daemon M    fork; the child makes M reads that do not block,
- *                        then lives on for 10 s; the parent prints
+ *                        then lives on for 120 s; the parent prints
  *                        "daemon PID" once the reads are done, and exits
  *   workload raw N M     N reads of a pipe by raw syscall(SYS_read), then
  *                        M fread()s of it through an unbuffered FILE (one
@@ -78,7 +78,10 @@ static void *writer(void *arg)
 			msleep(5);
 		while (__atomic_load_n(&started, __ATOMIC_ACQUIRE) <= i ||
 		       !reader_waits());
-		msleep(5); /* well past the non-blocking try */
+		/* Well past the non-blocking try, and far longer than a
+		 * busy machine stalls a read that finds its data (counts.sh
+		 * tells the two apart by time). */
+		msleep(50);
 		if (syscall(SYS_write, pfd[1], "8 bytes.", 8) != 8)
 			die("write");
 	}
@@ -195,7 +198,8 @@ static int do_daemon(long m)
 	if (pid == 0) {
 		do_pipe(0, m);
 		syscall(SYS_write, ready[1], "r", 1);
-		msleep(10000);
+		/* Past any delay of a busy machine: daemon.sh kills it. */
+		msleep(120000);
 		_exit(0);
 	}
 	if (syscall(SYS_read, ready[0], &c, 1) != 1)
