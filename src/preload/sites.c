@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <link.h>
 #include <unwind.h>
 
@@ -137,6 +138,7 @@ void shim_sites_record(struct sr_file *f, unsigned int slot, int nr,
 	struct walk w;
 	bool fresh;
 	unsigned int i;
+	int saved = errno; /* the unwinder's, on the program's call */
 
 	if (!unwind || unwinding)
 		return;
@@ -149,6 +151,7 @@ void shim_sites_record(struct sr_file *f, unsigned int slot, int nr,
 			__atomic_fetch_add(&f->h.sites_lost, 1,
 					   __ATOMIC_RELAXED);
 		unwinding = false;
+		errno = saved;
 		return;
 	}
 	if (fresh) {
@@ -169,4 +172,5 @@ void shim_sites_record(struct sr_file *f, unsigned int slot, int nr,
 					   __ATOMIC_RELAXED);
 	}
 	unwinding = false;
+	errno = saved;
 }
