@@ -60,7 +60,8 @@ static int frame(struct rpj_ctx *c, struct rp_frame *fr, json_object *o,
 	if (optional(c, o, path, "line", json_type_int, &bad) &&
 	    rpj_get_uint(c, o, path, "line", UINT_MAX, &line))
 		return -1;
-	fr->line = (unsigned int)line;
+	/* A line is of a file: alone it names nothing (nor is written). */
+	fr->line = fr->file ? (unsigned int)line : 0;
 	return bad ? -1 : 0;
 }
 
