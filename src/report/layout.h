@@ -27,7 +27,7 @@
 #define SR_NAME_MAX 256
 #define SR_FRAMES 16  /* return addresses kept per call site */
 #define SR_SITES 1024 /* call sites per process image */
-#define SR_MAPS 256   /* executable file mappings, to symbolise with */
+#define SR_MAPS 1024  /* executable file mappings, to symbolise with */
 #define SR_MAP_PATH 232
 #define SR_SAMPLE 64 /* one in this many calls not blocked is a sample */
 
