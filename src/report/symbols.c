@@ -13,6 +13,7 @@
  * ours to read) leaves its frames unnamed.
  */
 #define _GNU_SOURCE
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 #include <stdlib.h>
@@ -87,6 +88,34 @@ static char *cut(const char *s)
 	return s ? strndup(s, RP_STR_MAX) : 0;
 }
 
+/*
+ * The line of @a by the compile units' own address ranges.  libdw finds a
+ * unit by .debug_aranges when the file has one, and a file linked from
+ * objects of several compilers (clang emits none, a sanitizer's runtime
+ * does) has it for some units only: the others' lines are found here.
+ */
+static const char *line_by_units(Dwfl_Module *mod, Dwarf_Addr a, int *lineno)
+{
+	Dwarf_Die *cu = 0;
+	Dwarf_Addr bias;
+
+	while ((cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		Dwarf_Addr base, lo, hi;
+		ptrdiff_t off = 0;
+		Dwarf_Line *l;
+
+		while ((off = dwarf_ranges(cu, off, &base, &lo, &hi)) > 0) {
+			if (a - bias < lo || a - bias >= hi)
+				continue;
+			l = dwarf_getsrc_die(cu, a - bias);
+			if (!l || dwarf_lineno(l, lineno))
+				return 0;
+			return dwarf_linesrc(l, 0, 0);
+		}
+	}
+	return 0;
+}
+
 static void name_frame(struct rp_frame *fr, Dwfl_Module *mod)
 {
 	Dwarf_Addr a = address(mod, fr->offset);
@@ -100,7 +129,8 @@ static void name_frame(struct rp_frame *fr, Dwfl_Module *mod)
 	if (!fr->func)
 		fr->func = cut(dwfl_module_addrname(mod, a));
 	line = dwfl_module_getsrc(mod, a);
-	src = line ? dwfl_lineinfo(line, 0, &lineno, 0, 0, 0) : 0;
+	src = line ? dwfl_lineinfo(line, 0, &lineno, 0, 0, 0)
+		   : line_by_units(mod, a, &lineno);
 	if (src && lineno > 0 && !fr->file) {
 		fr->file = cut(src);
 		fr->line = (unsigned int)lineno;
