@@ -89,4 +89,21 @@ fi
 	"$syslet" report --sites "$tmp/m.json" >"$tmp/sites2" ||
 	{ echo "FAIL: merge"; exit 1; }
 cmp "$tmp/sites" "$tmp/sites2" || { echo "FAIL: merged sites differ"; exit 1; }
+# A report of schema 1 (before sites) still reads, and has none.
+python3 - "$tmp/r.json" "$tmp/v1.json" <<'PY' || { echo "FAIL: making v1"; exit 1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["schema"] = "syslet-report/1"
+for p in r["processes"]:
+    for k in ("sites", "thread_list", "sites_lost"):
+        p.pop(k)
+json.dump(r, open(sys.argv[2], "w"))
+PY
+"$syslet" report "$tmp/v1.json" >/dev/null &&
+	"$syslet" report --sites "$tmp/v1.json" >"$tmp/sites1" &&
+	"$syslet" report --threads "$tmp/v1.json" >"$tmp/threads1" ||
+	{ echo "FAIL: a schema 1 report"; exit 1; }
+grep "^(no call sites" "$tmp/sites1" >/dev/null &&
+	grep "^(no threads" "$tmp/threads1" >/dev/null ||
+	{ cat "$tmp/sites1" "$tmp/threads1"; echo "FAIL: schema 1 sites"; exit 1; }
 echo "PASS: sites and threads of slow_site and worker_site"
