@@ -66,7 +66,8 @@ static void name_self(struct sr_file *f, struct sr_slot *s)
 	__builtin_memcpy(s->name, name, sizeof(name));
 }
 
-static struct sr_slot *slot_self(struct sr_file *f)
+/* This thread's slot, claimed by a call that started at @t0. */
+static struct sr_slot *slot_self(struct sr_file *f, uint64_t t0)
 {
 	unsigned int gen = __atomic_load_n(&shim_stats_gen, __ATOMIC_RELAXED);
 	uint32_t n;
@@ -74,9 +75,10 @@ static struct sr_slot *slot_self(struct sr_file *f)
 	if (sl_likely(my_slot && my_gen == gen))
 		return my_slot;
 	n = __atomic_fetch_add(&f->h.slots_used, 1, __ATOMIC_RELAXED);
-	if (n < SR_SLOTS - 1)
+	if (n < SR_SLOTS - 1) {
 		f->slot[n].tid = (uint64_t)sl_sys0(SYS_gettid);
-	else
+		f->slot[n].first_ns = t0; /* its wall time has that call */
+	} else
 		n = SR_SLOTS - 1; /* shared by every later thread */
 	my_slot = &f->slot[n];
 	my_gen = gen;
@@ -105,7 +107,7 @@ static void count(int nr, int route, bool blocked, uint64_t t0, long ret)
 	/* The backstop's listener counts it, as trapped. */
 	if (route == SR_NATIVE && shim_backstop_on && shim_policy_traps(nr))
 		return;
-	s = slot_self(f);
+	s = slot_self(f, t0);
 	e = &s->e[nr];
 	add(&e->calls, 1);
 	add(&e->routes[route], 1);

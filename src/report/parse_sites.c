@@ -137,7 +137,8 @@ static int thread(struct rpj_ctx *c, struct rp_proc *p, json_object *o,
 	if (rpj_get_uint(c, o, path, "tid", INT_MAX, &tid) ||
 	    rpj_get_uint(c, o, path, "calls", UINT64_MAX, &t.calls) ||
 	    rpj_get_uint(c, o, path, "idle_wait_ns", UINT64_MAX, &t.idle_ns) ||
-	    rpj_get_uint(c, o, path, "blocked_ns", UINT64_MAX, &t.blocked_ns))
+	    rpj_get_uint(c, o, path, "blocked_ns", UINT64_MAX, &t.blocked_ns) ||
+	    rpj_get_uint(c, o, path, "wall_ns", UINT64_MAX, &t.wall_ns))
 		return -1;
 	t.tid = (int)tid;
 	v = rpj_member(c, o, path, "event_loop", json_type_boolean);

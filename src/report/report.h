@@ -50,6 +50,7 @@ struct rp_thread {
 	char name[16];
 	bool event_loop; /* it made a poll/epoll/select wait */
 	uint64_t calls, idle_ns, blocked_ns;
+	uint64_t wall_ns; /* from its first counted call to its last */
 };
 
 /* One process: its stats files (one per exec'd image) summed. */

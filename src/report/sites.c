@@ -168,6 +168,8 @@ static int thread_of_file(struct rp_proc *p, const struct sr_file *f,
 	memcpy(t.name, sl->name, sizeof(t.name) - 1);
 	if (!t.tid)
 		snprintf(t.name, sizeof(t.name), "(others)");
+	else if (sl->first_ns && sl->last_ns > sl->first_ns)
+		t.wall_ns = sl->last_ns - sl->first_ns;
 	for (nr = 0; nr < SR_NR_MAX; nr++) {
 		const struct sr_entry *e = &sl->e[nr];
 		uint64_t calls = __atomic_load_n(&e->calls, __ATOMIC_RELAXED);

@@ -68,6 +68,7 @@ static json_object *thread_json(const struct rp_thread *t)
 	put_u64(o, "calls", t->calls);
 	put_u64(o, "idle_wait_ns", t->idle_ns);
 	put_u64(o, "blocked_ns", t->blocked_ns);
+	put_u64(o, "wall_ns", t->wall_ns);
 	return o;
 }
 

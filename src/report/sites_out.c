@@ -163,17 +163,19 @@ void rp_print_threads(const struct rp_report *r, FILE *f)
 {
 	size_t i, k, n = 0;
 
-	fprintf(f, "%8s %8s %-16s %-10s %12s %12s %10s\n", "pid", "tid", "name",
-		"event-loop", "idle-wait s", "blocked s", "calls");
+	fprintf(f, "%8s %8s %-16s %-10s %12s %12s %12s %10s\n", "pid", "tid",
+		"name", "event-loop", "wall s", "idle-wait s", "blocked s",
+		"calls");
 	for (i = 0; i < r->n; i++)
 		for (k = 0; k < r->procs[i].nthr; k++, n++) {
 			const struct rp_thread *t = &r->procs[i].thr[k];
 
 			fprintf(f, "%8d %8d ", r->procs[i].pid, t->tid);
 			put_clean(t->name, 16, f);
-			fprintf(f, "%*s %-10s %12.6f %12.6f %10llu\n",
+			fprintf(f, "%*s %-10s %12.6f %12.6f %12.6f %10llu\n",
 				(int)(17 - strnlen(t->name, 16)), "",
 				t->event_loop ? "yes" : "no",
+				(double)t->wall_ns / 1e9,
 				(double)t->idle_ns / 1e9,
 				(double)t->blocked_ns / 1e9,
 				(unsigned long long)t->calls);

@@ -36,6 +36,7 @@ static void same_sites(const struct rp_proc *p, const struct rp_proc *q)
 		    p->thr[i].event_loop != q->thr[i].event_loop ||
 		    p->thr[i].idle_ns != q->thr[i].idle_ns ||
 		    p->thr[i].blocked_ns != q->thr[i].blocked_ns ||
+		    p->thr[i].wall_ns != q->thr[i].wall_ns ||
 		    strcmp(p->thr[i].name, q->thr[i].name))
 			abort();
 	for (i = 0; i < p->nsites; i++) {

@@ -27,6 +27,8 @@ assert thr[$loop]['name'] == 'evloop' and thr[$loop]['event_loop'], thr
 assert thr[$worker]['name'] == 'worker' and not thr[$worker]['event_loop'], thr
 assert thr[$loop]['idle_wait_ns'] > 0 and thr[$loop]['blocked_ns'] > 0, thr
 assert thr[$worker]['idle_wait_ns'] == 0 and thr[$worker]['blocked_ns'] > 0, thr
+for t in (thr[$loop], thr[$worker]):
+    assert t['wall_ns'] >= t['idle_wait_ns'] + t['blocked_ns'], t
 # The frame of FN and its caller's; a sanitizer build has its read()
 # interceptor innermost, so not necessarily the first frame.
 def frame(s, fn):
@@ -66,7 +68,7 @@ grep "worker_site" "$tmp/sites" | grep "worker\\[$worker\\] " >/dev/null ||
 "$syslet" report --threads "$tmp/r.json" >"$tmp/threads" 2>"$tmp/err" ||
 	{ cat "$tmp/err"; echo "FAIL: --threads"; exit 1; }
 cat "$tmp/threads"
-grep -E "^ +[0-9]+ +$loop evloop +yes " "$tmp/threads" >/dev/null ||
+grep -E "^ +[0-9]+ +$loop evloop +yes +[0-9.]+ " "$tmp/threads" >/dev/null ||
 	{ echo "FAIL: --threads: evloop is not an event loop"; exit 1; }
 grep -E "^ +[0-9]+ +$worker worker +no " "$tmp/threads" >/dev/null ||
 	{ echo "FAIL: --threads: worker is an event loop"; exit 1; }

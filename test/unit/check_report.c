@@ -184,6 +184,7 @@ START_TEST(test_sites_gathered)
 	count(f, 1, 0, 1); /* read: blocked 100 ns */
 	count(f, 1, 7, 3); /* poll: an event loop, idle 300 ns */
 	f->slot[1].tid = 77;
+	f->slot[1].first_ns = 1000;
 	strcpy(f->slot[1].name, "evloop");
 	count(f, 2, 0, 1);
 	f->slot[2].tid = 78;
@@ -216,6 +217,7 @@ START_TEST(test_sites_gathered)
 	ck_assert(t->event_loop);
 	ck_assert_uint_eq(t->idle_ns, 300);
 	ck_assert_uint_eq(t->blocked_ns, 100);
+	ck_assert_uint_eq(t->wall_ns, 4000); /* to last_ns 5000 */
 	ck_assert(!r.procs[0].thr[1].event_loop);
 	rp_free(&r);
 	free(f);
