@@ -6,7 +6,7 @@ SYSLET_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the build, the tests and the benchmarks need.
 SYSLET_PKGS=(build-essential autoconf automake libtool pkg-config clang
-	check libseccomp-dev libjson-c-dev libcairo2-dev liburing-dev valgrind git sqlite3 python3 xz-utils rsync make gzip hyperfine
+	check libseccomp-dev libjson-c-dev libcairo2-dev libdw-dev libelf-dev liburing-dev valgrind git sqlite3 python3 xz-utils rsync make gzip hyperfine
 	libclang-rt-14-dev # clang's sanitizer and libFuzzer runtimes (only a Recommends of clang)
 	clang-format)      # make check-format
 

@@ -77,8 +77,10 @@ int run_parse(struct run_args *a, int argc, char **argv);
  * a usage error on stderr. */
 struct report_args {
 	bool per_process, compare, log;
-	int sort;   /* enum rp_sort */
-	int format; /* enum rp_format */
+	bool sites, threads; /* --sites, --threads */
+	const char *folded;  /* --folded FILE */
+	int sort;	     /* enum rp_sort */
+	int format;	     /* enum rp_format */
 	size_t top;
 	const char *merge, *png;
 	struct trace_set trace;

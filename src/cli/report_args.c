@@ -19,6 +19,7 @@ static void report_usage(FILE *f)
 	      "       syslet report --merge OUT FILE...\n"
 	      "       syslet report --compare A B\n"
 	      "       syslet report --png OUT.png FILE...\n"
+	      "       syslet report --sites|--threads|--folded OUT FILE...\n"
 	      "\n"
 	      "Reads JSON reports written by 'syslet run --report' and prints\n"
 	      "the strace -c style table of them all, processes merged, most\n"
@@ -40,6 +41,12 @@ static void report_usage(FILE *f)
 	      "  --png OUT      the latency histograms of the top N (default 6)\n"
 	      "                 system calls by time blocked, as a PNG picture\n"
 	      "  --log          with --png: counts on a log scale\n"
+	      "  --sites        call sites (function, file:line) by time\n"
+	      "                 blocked, with their threads\n"
+	      "  --threads      per thread: event loop or not, idle in its\n"
+	      "                 waits, blocked in other calls\n"
+	      "  --folded OUT   blocked time by stack, folded (flamegraph.pl,\n"
+	      "                 speedscope, inferno), in microseconds\n"
 	      "  -h, --help     this text\n"
 	      "\n"
 	      "A file that cannot be read or is not a valid report is named\n"
@@ -70,6 +77,9 @@ int report_parse(struct report_args *o, int argc, char **argv)
 		{ "compare", no_argument, 0, 'c' },
 		{ "png", required_argument, 0, 'g' },
 		{ "log", no_argument, 0, 'l' },
+		{ "sites", no_argument, 0, 'i' },
+		{ "threads", no_argument, 0, 'T' },
+		{ "folded", required_argument, 0, 'F' },
 		{ "format", required_argument, 0, 'f' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
@@ -95,6 +105,15 @@ int report_parse(struct report_args *o, int argc, char **argv)
 			break;
 		case 'm':
 			o->merge = optarg;
+			break;
+		case 'i':
+			o->sites = true;
+			break;
+		case 'T':
+			o->threads = true;
+			break;
+		case 'F':
+			o->folded = optarg;
 			break;
 		case 'g':
 			o->png = optarg;
@@ -156,16 +175,22 @@ int report_parse(struct report_args *o, int argc, char **argv)
 	}
 	n = argc - optind;
 	o->files = optind;
-	if ((!!o->merge + o->compare + !!o->png > 1) ||
-	    (o->per_process && (o->merge || o->compare || o->png))) {
-		fputs("syslet report: --merge, --compare, --png and "
-		      "--per-process go one at a time\n",
+	if ((!!o->merge + o->compare + !!o->png + o->sites + o->threads +
+		     !!o->folded >
+	     1) ||
+	    (o->per_process && (o->merge || o->compare || o->png || o->sites ||
+				o->threads || o->folded))) {
+		fputs("syslet report: --merge, --compare, --png, --sites, "
+		      "--threads, --folded and --per-process go one at a "
+		      "time\n",
 		      stderr);
 		return 2;
 	}
-	if (o->format != RP_FORMAT_TABLE && (o->merge || o->png)) {
+	if (o->format != RP_FORMAT_TABLE &&
+	    (o->merge || o->png || o->sites || o->threads || o->folded)) {
 		fputs("syslet report: --format is for the tables and "
-		      "--compare, not --merge or --png\n",
+		      "--compare, not --merge, --png, --sites, --threads or "
+		      "--folded\n",
 		      stderr);
 		return 2;
 	}

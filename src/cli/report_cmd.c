@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,11 +26,22 @@ static void narrow(struct rp_report *r, const struct trace_set *t)
 
 	if (!t->given)
 		return;
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
+		struct rp_proc *p = &r->procs[i];
+		size_t k, keep = 0;
+
 		for (nr = 0; nr < SR_NR_MAX; nr++)
 			if (nr >= TRACE_NR_MAX || !t->on[nr])
-				memset(&r->procs[i].e[nr], 0,
-				       sizeof(r->procs[i].e[nr]));
+				memset(&p->e[nr], 0, sizeof(p->e[nr]));
+		/* The sites of those calls too (--sites, --folded). */
+		for (k = 0; k < p->nsites; k++)
+			if (p->sites[k].nr < TRACE_NR_MAX &&
+			    t->on[p->sites[k].nr])
+				p->sites[keep++] = p->sites[k];
+			else
+				rp_site_free(&p->sites[k]);
+		p->nsites = keep;
+	}
 }
 
 /* Every file into @r, narrowed to @t's calls; @srcs (if not NULL) gets
@@ -186,6 +198,37 @@ static int png(const struct report_args *o, int n, char **files)
 	return rc;
 }
 
+/* --sites, --threads: tables to stdout; --folded: to its file. */
+static int sites(const struct report_args *o, int n, char **files)
+{
+	struct rp_report r = { 0 };
+	FILE *out = stdout;
+	int rc = o->folded ? rp_check_output(o->folded) : 0, fd;
+
+	if (rc)
+		return out_error(o->folded, -rc);
+	rc = load_all(&r, n, files, 0, &o->trace);
+	if (!rc && o->folded) {
+		fd = rp_open_output(o->folded);
+		out = fd < 0 ? 0 : fdopen(fd, "w");
+		if (!out) {
+			if (fd >= 0)
+				close(fd);
+			out_error(o->folded, fd < 0 ? -fd : errno);
+			rc = 125;
+		} else if (rp_write_folded(&r, out) | fclose(out)) {
+			fprintf(stderr, "syslet report: %s: %s\n",
+				cli_safe(o->folded), strerror(errno));
+			rc = 125;
+		}
+	} else if (!rc && o->sites)
+		rp_print_sites(&r, o->top, stdout);
+	else if (!rc)
+		rp_print_threads(&r, stdout);
+	rp_free(&r);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_args o;
@@ -200,5 +243,7 @@ int cmd_report(int argc, char **argv)
 		return compare(&o, files);
 	if (o.png)
 		return png(&o, n, files);
+	if (o.sites || o.threads || o.folded)
+		return sites(&o, n, files);
 	return tables(&o, n, files);
 }

@@ -115,6 +115,14 @@ int report_finish(struct report_opts *o, char **argv, int status)
 	rp_remove_dir(o->dir);
 	free(o->dir);
 	o->dir = 0;
+	if (r.other_version)
+		fprintf(stderr,
+			"syslet run: %zu stats file%s of another layout version "
+			"(a shim of another syslet build?) not read: this "
+			"syslet reads version %d\n",
+			r.other_version, r.other_version == 1 ? "" : "s",
+			SR_VERSION);
+	rp_symbolise(&r);
 	fd = open_out("--report", o->json);
 	if (fd < 0 || rp_write_json(&r, fd, argv, status, o->observed)) {
 		if (fd >= 0)

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -23,6 +24,10 @@ extern uint64_t shim_stats_block_ns;
 
 static __thread struct sr_slot *my_slot;
 static __thread unsigned int my_gen;
+/* Calls since this thread's last sample (sites.c), and whether it has made
+ * an event loop's wait (layout.h, sr_is_wait()). */
+static __thread unsigned int my_unsampled;
+static __thread bool my_loop;
 /*
  * The call this thread is about to make natively though its try said it
  * would block (a pure wait kept on the caller, SL_CALL_NATIVE_WAIT): the
@@ -49,7 +54,20 @@ uint64_t shim_stats_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static struct sr_slot *slot_self(struct sr_file *f)
+/* The thread's name into its own slot (the shared one has none). */
+static void name_self(struct sr_file *f, struct sr_slot *s)
+{
+	char name[16] = "";
+
+	if (s == &f->slot[SR_SLOTS - 1])
+		return;
+	sl_sys2(SYS_prctl, PR_GET_NAME, name);
+	name[15] = 0;
+	__builtin_memcpy(s->name, name, sizeof(name));
+}
+
+/* This thread's slot, claimed by a call that started at @t0. */
+static struct sr_slot *slot_self(struct sr_file *f, uint64_t t0)
 {
 	unsigned int gen = __atomic_load_n(&shim_stats_gen, __ATOMIC_RELAXED);
 	uint32_t n;
@@ -57,12 +75,16 @@ static struct sr_slot *slot_self(struct sr_file *f)
 	if (sl_likely(my_slot && my_gen == gen))
 		return my_slot;
 	n = __atomic_fetch_add(&f->h.slots_used, 1, __ATOMIC_RELAXED);
-	if (n < SR_SLOTS - 1)
+	if (n < SR_SLOTS - 1) {
 		f->slot[n].tid = (uint64_t)sl_sys0(SYS_gettid);
-	else
+		f->slot[n].first_ns = t0; /* its wall time has that call */
+	} else
 		n = SR_SLOTS - 1; /* shared by every later thread */
 	my_slot = &f->slot[n];
 	my_gen = gen;
+	my_unsampled = 0;
+	my_loop = false;
+	name_self(f, my_slot);
 	return my_slot;
 }
 
@@ -77,6 +99,7 @@ static void count(int nr, int route, bool blocked, uint64_t t0, long ret)
 	uint64_t t1 = shim_stats_now(), ns = t1 - t0;
 	struct sr_entry *e;
 	struct sr_slot *s;
+	bool wait;
 
 	if (!f || nr < 0 || nr >= SR_NR_MAX || !shim_stats_on ||
 	    !shim_traced(nr))
@@ -84,18 +107,32 @@ static void count(int nr, int route, bool blocked, uint64_t t0, long ret)
 	/* The backstop's listener counts it, as trapped. */
 	if (route == SR_NATIVE && shim_backstop_on && shim_policy_traps(nr))
 		return;
-	s = slot_self(f);
+	s = slot_self(f, t0);
 	e = &s->e[nr];
 	add(&e->calls, 1);
 	add(&e->routes[route], 1);
 	add(&e->hist[sr_bucket(ns)], 1);
-	if (blocked || route == SR_HELPER || ns > shim_stats_block_ns) {
+	blocked = blocked || route == SR_HELPER || ns > shim_stats_block_ns;
+	if (blocked) {
 		add(&e->would_block, 1);
 		add(&e->blocked_ns, ns);
 	}
 	if (ret > 0 && moves_bytes[nr])
 		add(&e->bytes, (uint64_t)ret);
 	__atomic_store_n(&s->last_ns, t1, __ATOMIC_RELAXED);
+	/* Sites: calls that blocked, and a sample of the rest.  Not the
+	 * waits of an event loop (idle, counted per thread), nor trapped
+	 * calls (counted on the listener, whose stack is its own). */
+	wait = sr_is_wait((unsigned int)nr);
+	my_loop |= wait;
+	if (wait || route == SR_TRAPPED)
+		return;
+	if (!blocked && my_unsampled++ % SR_SAMPLE)
+		return;
+	if (blocked)
+		name_self(f, s); /* a name set since the claim */
+	shim_sites_record(f, (unsigned int)(s - f->slot), nr, blocked, ns,
+			  my_loop);
 }
 
 void shim_stats_count(int nr, int route, uint64_t t0, long ret)

@@ -26,6 +26,17 @@ void shim_stats_count(int nr, int route, uint64_t t0, long ret);
 /* shim_run() with the call counted (run.c sends it here when on). */
 long shim_stats_run(int nr, long *args, bool restart);
 
+/* sites.c: the unwinder, found at load time; one call's stack into
+ * @f's table of sites, made by the thread of slot @slot, @loop if that
+ * thread runs an event loop. */
+void shim_sites_init(void);
+void shim_sites_record(struct sr_file *f, unsigned int slot, int nr,
+		       bool blocked, uint64_t ns, bool loop);
+/* maps.c: @f's table of executable mappings, refreshed from
+ * /proc/self/maps, or only if one of @pc[@n] is not covered. */
+void shim_maps_refresh(struct sr_file *f);
+void shim_maps_cover(struct sr_file *f, const uint64_t *pc, unsigned int n);
+
 /* The C library's own call @call for system call @nr, counted as native
  * when statistics are on. */
 #define SHIM_CALL_NATIVE(nr, call)                                             \

@@ -154,9 +154,14 @@ static long file_make(void *at, struct sr_file **out)
 	h->seq = seq - 1;
 	h->backstop = bs_state;
 	h->backstop_err = bs_err;
+	h->frames = SR_FRAMES;
+	h->sites = SR_SITES;
+	h->maps = SR_MAPS;
+	h->sample = SR_SAMPLE;
 	if (program_invocation_name)
 		put_str(h->argv0, 0, sizeof(h->argv0), program_invocation_name);
 	proc_stat(h);
+	shim_maps_refresh((struct sr_file *)m);
 	__atomic_store_n(&h->magic, SR_MAGIC, __ATOMIC_RELEASE);
 	*out = (struct sr_file *)m;
 	return 0;
@@ -211,6 +216,7 @@ void shim_stats_init(void)
 	else
 		shim_stats_block_ns =
 			(uint64_t)shim_policy_value(SP_BLOCK_US) * 1000;
+	shim_sites_init();
 	if (strlen(d) >= sizeof(dir)) {
 		file_failed(-ENAMETOOLONG);
 		return;

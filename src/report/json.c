@@ -92,6 +92,7 @@ static json_object *proc_json(const struct rp_proc *p)
 		json_object_object_add(calls, name, call_json(nr, &p->e[nr]));
 	}
 	json_object_object_add(o, "syscalls", calls);
+	rp_sites_json(p, o);
 	return o;
 }
 

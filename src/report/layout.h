@@ -20,11 +20,16 @@
 #include <stdint.h>
 
 #define SR_MAGIC 0x3154415453534c53ull /* "SLSSTAT1" */
-#define SR_VERSION 1
+#define SR_VERSION 2
 #define SR_NR_MAX 512 /* x86-64 system call numbers index the entries */
 #define SR_SLOTS 16
 #define SR_HIST 40 /* log2 ns buckets: i counts [2^i, 2^(i+1)), 0 has 0 */
 #define SR_NAME_MAX 256
+#define SR_FRAMES 16  /* return addresses kept per call site */
+#define SR_SITES 1024 /* call sites per process image */
+#define SR_MAPS 1024  /* executable file mappings, to symbolise with */
+#define SR_MAP_PATH 232
+#define SR_SAMPLE 64 /* one in this many calls not blocked is a sample */
 
 /* How a call was made: indexes sr_entry.routes[]. */
 enum sr_route {
@@ -59,7 +64,9 @@ struct sr_entry {
 struct sr_slot {
 	uint64_t tid;	  /* the claiming thread; 0 for the shared slot */
 	uint64_t last_ns; /* CLOCK_MONOTONIC of its last counted call */
-	uint64_t pad[6];  /* entries start on their own cache line */
+	char name[16]; /* its name (PR_GET_NAME), at claim and blocked calls */
+	uint64_t first_ns; /* CLOCK_MONOTONIC when it claimed the slot */
+	uint64_t pad[3];   /* entries start on their own cache line */
 	struct sr_entry e[SR_NR_MAX];
 };
 
@@ -80,16 +87,63 @@ struct sr_header {
 	char argv0[SR_NAME_MAX];
 	int32_t backstop;     /* enum sr_backstop */
 	int32_t backstop_err; /* SR_BS_OFF: the errno that says why */
-	uint64_t pad[11];
+	uint32_t frames, sites, maps, sample; /* geometry, checked */
+	uint32_t maps_used;		      /* entries of map[] published */
+	uint32_t maps_busy;		      /* a thread is adding to map[] */
+	uint64_t sites_lost; /* stacks not kept: the table was full */
+	uint64_t pad[7];
+};
+
+/*
+ * A call site: the system call and the return addresses that led to it,
+ * innermost first, the shim's own frames left out.  Recorded for every
+ * call that would block and for one in SR_SAMPLE of the others (per
+ * thread, its first call included), so a site's counts are of the calls
+ * recorded there, not of every call.  Open addressing on @key; the
+ * claimer writes nr and pc[] and then sets @ready (release).
+ */
+struct sr_site {
+	uint64_t key;		  /* hash of nr and pc[]; 0: free */
+	uint32_t nr, nframes;	  /* nframes <= SR_FRAMES */
+	uint32_t ready;		  /* nr, nframes and pc[] are written */
+	uint32_t slots;		  /* bit s: slot[s]'s thread(s) made it */
+	uint64_t calls;		  /* calls recorded here */
+	uint64_t would_block;	  /* of those, counted in would_block */
+	uint64_t blocked_ns;	  /* their time */
+	uint64_t loop_blocked_ns; /* of it, on a thread that had made a
+				     poll/epoll/select wait (an event loop) */
+	uint64_t pad;
+	uint64_t pc[SR_FRAMES];
+};
+
+/* An executable mapping of a file, to turn addresses into symbols after
+ * the process is gone.  Appended, never changed once published. */
+struct sr_map {
+	uint64_t start, end, offset; /* as /proc/PID/maps has them */
+	char path[SR_MAP_PATH];	     /* cut to fit: then not used */
 };
 
 struct sr_file {
 	struct sr_header h;
 	struct sr_slot slot[SR_SLOTS];
+	struct sr_site site[SR_SITES];
+	struct sr_map map[SR_MAPS];
 };
 
 _Static_assert(sizeof(struct sr_header) % 64 == 0, "header: cache lines");
 _Static_assert(sizeof(struct sr_slot) % 64 == 0, "slots: cache lines");
+_Static_assert(sizeof(struct sr_site) % 64 == 0, "sites: cache lines");
+_Static_assert(sizeof(struct sr_map) == 256, "maps: fixed size");
+
+/* The waits of an event loop: their time on a thread is idle time, not
+ * time a conversion to asynchronous calls could win back. */
+static inline int sr_is_wait(unsigned int nr)
+{
+	/* x86-64: poll 7, select 23, epoll_wait 232, pselect6 270,
+	 * ppoll 271, epoll_pwait 281, epoll_pwait2 441 */
+	return nr == 7 || nr == 23 || nr == 232 || nr == 270 || nr == 271 ||
+	       nr == 281 || nr == 441;
+}
 
 /* Bucket of a latency: floor(log2(ns)), 0 for 0, capped at the last. */
 static inline unsigned int sr_bucket(uint64_t ns)

@@ -13,16 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-
-struct ctx {
-	char *why;
-	size_t len;
-};
+#include "parse.h"
 
 /* The reason, one line: names from the file may hold any byte, and a
  * control character would break the line or drive the terminal. */
-static int fail(struct ctx *c, const char *fmt, ...)
+int rpj_fail(struct rpj_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
@@ -44,49 +39,49 @@ static const char *const type_names[] = {
 };
 
 /* @o's member @key, of type @t: NULL (and the reason) if not. */
-static json_object *member(struct ctx *c, json_object *o, const char *path,
-			   const char *key, json_type t)
+json_object *rpj_member(struct rpj_ctx *c, json_object *o, const char *path,
+			const char *key, json_type t)
 {
 	json_object *v;
 
 	if (!json_object_object_get_ex(o, key, &v)) {
-		fail(c, "%s%s: missing", path, key);
+		rpj_fail(c, "%s%s: missing", path, key);
 		return 0;
 	}
 	if (!json_object_is_type(v, t)) {
-		fail(c, "%s%s: not %s", path, key, type_names[t]);
+		rpj_fail(c, "%s%s: not %s", path, key, type_names[t]);
 		return 0;
 	}
 	return v;
 }
 
 /* An integer in [0, max]. */
-static int uint_of(struct ctx *c, json_object *v, const char *path,
-		   const char *key, uint64_t max, uint64_t *out)
+int rpj_uint_of(struct rpj_ctx *c, json_object *v, const char *path,
+		const char *key, uint64_t max, uint64_t *out)
 {
 	if (!json_object_is_type(v, json_type_int))
-		return fail(c, "%s%s: not an integer", path, key);
+		return rpj_fail(c, "%s%s: not an integer", path, key);
 	if (json_object_get_int64(v) < 0)
-		return fail(c, "%s%s: negative", path, key);
+		return rpj_fail(c, "%s%s: negative", path, key);
 	*out = json_object_get_uint64(v);
 	if (*out > max)
-		return fail(c, "%s%s: too large", path, key);
+		return rpj_fail(c, "%s%s: too large", path, key);
 	return 0;
 }
 
-static int get_uint(struct ctx *c, json_object *o, const char *path,
-		    const char *key, uint64_t max, uint64_t *out)
+int rpj_get_uint(struct rpj_ctx *c, json_object *o, const char *path,
+		 const char *key, uint64_t max, uint64_t *out)
 {
-	json_object *v = member(c, o, path, key, json_type_int);
+	json_object *v = rpj_member(c, o, path, key, json_type_int);
 
-	return v ? uint_of(c, v, path, key, max, out) : -1;
+	return v ? rpj_uint_of(c, v, path, key, max, out) : -1;
 }
 
 /* A string, cut to fit @len (with its NUL). */
-static int get_str(struct ctx *c, json_object *o, const char *path,
+static int get_str(struct rpj_ctx *c, json_object *o, const char *path,
 		   const char *key, char *buf, size_t len)
 {
-	json_object *v = member(c, o, path, key, json_type_string);
+	json_object *v = rpj_member(c, o, path, key, json_type_string);
 
 	if (!v)
 		return -1;
@@ -94,18 +89,18 @@ static int get_str(struct ctx *c, json_object *o, const char *path,
 	return 0;
 }
 
-static int strings(struct ctx *c, json_object *a, const char *path)
+static int strings(struct rpj_ctx *c, json_object *a, const char *path)
 {
 	size_t i, n = json_object_array_length(a);
 
 	for (i = 0; i < n; i++)
 		if (!json_object_is_type(json_object_array_get_idx(a, i),
 					 json_type_string))
-			return fail(c, "%s[%zu]: not a string", path, i);
+			return rpj_fail(c, "%s[%zu]: not a string", path, i);
 	return 0;
 }
 
-static int call_stats(struct ctx *c, struct rp_proc *p, const char *name,
+static int call_stats(struct rpj_ctx *c, struct rp_proc *p, const char *name,
 		      json_object *o, const char *where)
 {
 	static const char *const routes[SR_ROUTES] = { "inline", "helper",
@@ -118,40 +113,43 @@ static int call_stats(struct ctx *c, struct rp_proc *p, const char *name,
 
 	snprintf(path, sizeof(path), "%s%.40s.", where, name);
 	if (!json_object_is_type(o, json_type_object))
-		return fail(c, "%s%.40s: not an object", where, name);
-	if (get_uint(c, o, path, "nr", SR_NR_MAX - 1, &nr))
+		return rpj_fail(c, "%s%.40s: not an object", where, name);
+	if (rpj_get_uint(c, o, path, "nr", SR_NR_MAX - 1, &nr))
 		return -1;
 	if (strcmp(name, rp_name((int)nr, buf, sizeof(buf))))
-		return fail(c, "%snr: %d is not %.40s", path, (int)nr, name);
-	if (get_uint(c, o, path, "calls", UINT64_MAX, &e.calls) ||
-	    get_uint(c, o, path, "would_block", UINT64_MAX, &e.would_block) ||
-	    get_uint(c, o, path, "blocked_ns", UINT64_MAX, &e.blocked_ns) ||
-	    get_uint(c, o, path, "bytes", UINT64_MAX, &e.bytes))
+		return rpj_fail(c, "%snr: %d is not %.40s", path, (int)nr,
+				name);
+	if (rpj_get_uint(c, o, path, "calls", UINT64_MAX, &e.calls) ||
+	    rpj_get_uint(c, o, path, "would_block", UINT64_MAX,
+			 &e.would_block) ||
+	    rpj_get_uint(c, o, path, "blocked_ns", UINT64_MAX, &e.blocked_ns) ||
+	    rpj_get_uint(c, o, path, "bytes", UINT64_MAX, &e.bytes))
 		return -1;
-	r = member(c, o, path, "routes", json_type_object);
+	r = rpj_member(c, o, path, "routes", json_type_object);
 	if (!r)
 		return -1;
 	snprintf(rpath, sizeof(rpath), "%sroutes.", path);
 	for (i = 0; i < SR_ROUTES; i++)
-		if (get_uint(c, r, rpath, routes[i], UINT64_MAX, &e.routes[i]))
+		if (rpj_get_uint(c, r, rpath, routes[i], UINT64_MAX,
+				 &e.routes[i]))
 			return -1;
-	h = member(c, o, path, "hist_log2_ns", json_type_array);
+	h = rpj_member(c, o, path, "hist_log2_ns", json_type_array);
 	if (!h)
 		return -1;
 	if (json_object_array_length(h) != SR_HIST)
-		return fail(c, "%shist_log2_ns: %zu buckets, not %d", path,
-			    json_object_array_length(h), SR_HIST);
+		return rpj_fail(c, "%shist_log2_ns: %zu buckets, not %d", path,
+				json_object_array_length(h), SR_HIST);
 	for (i = 0; i < SR_HIST; i++) {
 		snprintf(buf, sizeof(buf), "hist_log2_ns[%zu]", i);
-		if (uint_of(c, json_object_array_get_idx(h, i), path, buf,
-			    UINT64_MAX, &e.hist[i]))
+		if (rpj_uint_of(c, json_object_array_get_idx(h, i), path, buf,
+				UINT64_MAX, &e.hist[i]))
 			return -1;
 	}
 	rp_entry_add(&p->e[nr], &e);
 	return 0;
 }
 
-static int images(struct ctx *c, struct rp_proc *p, json_object *a,
+static int images(struct rpj_ctx *c, struct rp_proc *p, json_object *a,
 		  const char *path)
 {
 	size_t i, n = json_object_array_length(a), keep = 8;
@@ -170,7 +168,7 @@ static int images(struct ctx *c, struct rp_proc *p, json_object *a,
 }
 
 /* The optional "backstop": "on", "off" or "off (ENAME)". */
-static int backstop(struct ctx *c, struct rp_proc *p, json_object *o,
+static int backstop(struct rpj_ctx *c, struct rp_proc *p, json_object *o,
 		    const char *path)
 {
 	const char *s, *name;
@@ -180,14 +178,14 @@ static int backstop(struct ctx *c, struct rp_proc *p, json_object *o,
 	if (!json_object_object_get_ex(o, "backstop", &v))
 		return 0;
 	if (!json_object_is_type(v, json_type_string))
-		return fail(c, "%sbackstop: not a string", path);
+		return rpj_fail(c, "%sbackstop: not a string", path);
 	s = json_object_get_string(v);
 	if (!strcmp(s, "on")) {
 		p->backstop = SR_BS_ON;
 		return 0;
 	}
 	if (strncmp(s, "off", 3) || (s[3] && strncmp(s + 3, " (", 2)))
-		return fail(c, "%sbackstop: not \"on\" or \"off\"", path);
+		return rpj_fail(c, "%sbackstop: not \"on\" or \"off\"", path);
 	p->backstop = SR_BS_OFF;
 	for (e = 1; s[3] && e < 4096; e++) {
 		name = strerrorname_np(e);
@@ -200,7 +198,8 @@ static int backstop(struct ctx *c, struct rp_proc *p, json_object *o,
 	return 0;
 }
 
-static int process(struct ctx *c, struct rp_proc *p, json_object *o, size_t idx)
+static int process(struct rpj_ctx *c, struct rp_proc *p, json_object *o,
+		   size_t idx)
 {
 	char path[64], ipath[80], cmd[SR_NAME_MAX];
 	uint64_t pid, ppid, threads;
@@ -208,18 +207,18 @@ static int process(struct ctx *c, struct rp_proc *p, json_object *o, size_t idx)
 
 	snprintf(path, sizeof(path), "processes[%zu].", idx);
 	if (!json_object_is_type(o, json_type_object))
-		return fail(c, "processes[%zu]: not an object", idx);
-	if (get_uint(c, o, path, "pid", INT_MAX, &pid) ||
-	    get_uint(c, o, path, "ppid", INT_MAX, &ppid) ||
+		return rpj_fail(c, "processes[%zu]: not an object", idx);
+	if (rpj_get_uint(c, o, path, "pid", INT_MAX, &pid) ||
+	    rpj_get_uint(c, o, path, "ppid", INT_MAX, &ppid) ||
 	    get_str(c, o, path, "command", cmd, sizeof(cmd)) ||
 	    get_str(c, o, path, "comm", p->comm, sizeof(p->comm)) ||
-	    get_uint(c, o, path, "start_unix_ns", UINT64_MAX,
-		     &p->start_real_ns) ||
-	    get_uint(c, o, path, "last_update_unix_ns", UINT64_MAX,
-		     &p->last_ns) ||
-	    get_uint(c, o, path, "threads", UINT_MAX, &threads) ||
-	    get_uint(c, o, path, "block_threshold_ns", UINT64_MAX,
-		     &p->block_ns))
+	    rpj_get_uint(c, o, path, "start_unix_ns", UINT64_MAX,
+			 &p->start_real_ns) ||
+	    rpj_get_uint(c, o, path, "last_update_unix_ns", UINT64_MAX,
+			 &p->last_ns) ||
+	    rpj_get_uint(c, o, path, "threads", UINT_MAX, &threads) ||
+	    rpj_get_uint(c, o, path, "block_threshold_ns", UINT64_MAX,
+			 &p->block_ns))
 		return -1;
 	p->pid = (int)pid;
 	p->ppid = (int)ppid;
@@ -230,14 +229,16 @@ static int process(struct ctx *c, struct rp_proc *p, json_object *o, size_t idx)
 	p->start_ns = p->start_real_ns;
 	if (p->last_ns < p->start_ns)
 		p->last_ns = p->start_ns;
-	a = member(c, o, path, "images", json_type_array);
+	a = rpj_member(c, o, path, "images", json_type_array);
 	snprintf(ipath, sizeof(ipath), "%simages", path);
 	if (!a || images(c, p, a, ipath))
 		return -1;
 	if (!p->nimages) /* the command is the last image's */
 		snprintf(p->images[p->nimages++], SR_NAME_MAX, "%s", cmd);
-	calls = member(c, o, path, "syscalls", json_type_object);
+	calls = rpj_member(c, o, path, "syscalls", json_type_object);
 	if (!calls)
+		return -1;
+	if (rpj_sites(c, p, o, path))
 		return -1;
 	snprintf(path, sizeof(path), "processes[%zu].syscalls.", idx);
 	json_object_object_foreach(
@@ -245,19 +246,19 @@ static int process(struct ctx *c, struct rp_proc *p, json_object *o, size_t idx)
 	return 0;
 }
 
-static int exit_ok(struct ctx *c, json_object *e)
+static int exit_ok(struct rpj_ctx *c, json_object *e)
 {
 	json_object_object_foreach(e, k, v) if (
 		(!strcmp(k, "code") || !strcmp(k, "signal")) &&
 		!json_object_is_type(
 			v,
-			json_type_int)) return fail(c,
-						    "exit.%s: not an integer",
-						    k);
+			json_type_int)) return rpj_fail(c,
+							"exit.%s: not an integer",
+							k);
 	return 0;
 }
 
-static int top(struct ctx *c, struct rp_report *r, json_object *t,
+static int top(struct rpj_ctx *c, struct rp_report *r, json_object *t,
 	       json_object **src)
 {
 	json_object *s, *argv, *ex, *procs;
@@ -265,45 +266,49 @@ static int top(struct ctx *c, struct rp_report *r, json_object *t,
 	size_t i, n;
 
 	if (!json_object_is_type(t, json_type_object))
-		return fail(c, "not a syslet report (%s, not an object)",
-			    type_names[json_object_get_type(t)]);
-	s = member(c, t, "", "schema", json_type_string);
+		return rpj_fail(c, "not a syslet report (%s, not an object)",
+				type_names[json_object_get_type(t)]);
+	s = rpj_member(c, t, "", "schema", json_type_string);
 	if (!s)
 		return -1;
 	if (!strncmp(json_object_get_string(s), "syslet-report/", 14) &&
-	    strcmp(json_object_get_string(s), RP_SCHEMA))
-		return fail(c,
-			    "schema \"%.40s\": a version this syslet does "
-			    "not read (it reads %s)",
-			    json_object_get_string(s), RP_SCHEMA);
-	if (strcmp(json_object_get_string(s), RP_SCHEMA))
-		return fail(c, "not a syslet report (schema \"%.40s\", not %s)",
-			    json_object_get_string(s), RP_SCHEMA);
-	if (!member(c, t, "", "generator", json_type_string))
+	    strcmp(json_object_get_string(s), RP_SCHEMA) &&
+	    strcmp(json_object_get_string(s), RP_SCHEMA_V1))
+		return rpj_fail(c,
+				"schema \"%.40s\": a version this syslet does "
+				"not read (it reads %s and %s)",
+				json_object_get_string(s), RP_SCHEMA_V1,
+				RP_SCHEMA);
+	if (strcmp(json_object_get_string(s), RP_SCHEMA) &&
+	    strcmp(json_object_get_string(s), RP_SCHEMA_V1))
+		return rpj_fail(
+			c, "not a syslet report (schema \"%.40s\", not %s)",
+			json_object_get_string(s), RP_SCHEMA);
+	if (!rpj_member(c, t, "", "generator", json_type_string))
 		return -1;
-	argv = member(c, t, "", "argv", json_type_array);
+	argv = rpj_member(c, t, "", "argv", json_type_array);
 	if (!argv || strings(c, argv, "argv"))
 		return -1;
-	ex = member(c, t, "", "exit", json_type_object);
+	ex = rpj_member(c, t, "", "exit", json_type_object);
 	if (!ex || exit_ok(c, ex))
 		return -1;
-	if (get_uint(c, t, "", "hist_buckets", UINT64_MAX, &hb) ||
-	    get_uint(c, t, "", "unreadable_files", UINT64_MAX, &skipped))
+	if (rpj_get_uint(c, t, "", "hist_buckets", UINT64_MAX, &hb) ||
+	    rpj_get_uint(c, t, "", "unreadable_files", UINT64_MAX, &skipped))
 		return -1;
 	if (hb != SR_HIST)
-		return fail(c, "hist_buckets: %llu, not %d",
-			    (unsigned long long)hb, SR_HIST);
-	procs = member(c, t, "", "processes", json_type_array);
+		return rpj_fail(c, "hist_buckets: %llu, not %d",
+				(unsigned long long)hb, SR_HIST);
+	procs = rpj_member(c, t, "", "processes", json_type_array);
 	if (!procs)
 		return -1;
 	n = json_object_array_length(procs);
 	r->procs = calloc(n ? n : 1, sizeof(*r->procs));
 	if (!r->procs)
-		return fail(c, "out of memory");
+		return rpj_fail(c, "out of memory");
 	for (i = 0; i < n; i++) {
 		r->procs[i].e = calloc(SR_NR_MAX, sizeof(struct sr_entry));
 		if (!r->procs[i].e)
-			return fail(c, "out of memory");
+			return rpj_fail(c, "out of memory");
 		r->n++;
 		if (process(c, &r->procs[i],
 			    json_object_array_get_idx(procs, i), i))
@@ -336,19 +341,20 @@ static int append(struct rp_report *r, struct rp_report *add)
 	return 0;
 }
 
-static int syntax(struct ctx *c, const char *buf, size_t at, const char *what)
+static int syntax(struct rpj_ctx *c, const char *buf, size_t at,
+		  const char *what)
 {
 	size_t i, line = 1;
 
 	for (i = 0; i < at; i++)
 		line += buf[i] == '\n';
-	return fail(c, "not JSON: line %zu: %s", line, what);
+	return rpj_fail(c, "not JSON: line %zu: %s", line, what);
 }
 
 int rp_parse(struct rp_report *r, const char *buf, size_t len,
 	     json_object **src, char *why, size_t whylen)
 {
-	struct ctx c = { why, whylen };
+	struct rpj_ctx c = { why, whylen };
 	struct rp_report add = { 0 };
 	struct json_tokener *tok;
 	enum json_tokener_error err;
@@ -360,9 +366,9 @@ int rp_parse(struct rp_report *r, const char *buf, size_t len,
 	if (src)
 		*src = 0;
 	if (!len)
-		return fail(&c, "empty file");
+		return rpj_fail(&c, "empty file");
 	if (len > RP_MAX_FILE)
-		return fail(&c, RP_MAX_FILE_TEXT);
+		return rpj_fail(&c, RP_MAX_FILE_TEXT);
 	if (memchr(buf, 0, len)) /* json-c would stop there: say so */
 		return syntax(&c, buf,
 			      (size_t)((const char *)memchr(buf, 0, len) - buf),
@@ -374,7 +380,7 @@ int rp_parse(struct rp_report *r, const char *buf, size_t len,
 		free(text);
 		if (tok)
 			json_tokener_free(tok);
-		return fail(&c, "out of memory");
+		return rpj_fail(&c, "out of memory");
 	}
 	memcpy(text, buf, len);
 	text[len] = 0;
@@ -401,7 +407,7 @@ int rp_parse(struct rp_report *r, const char *buf, size_t len,
 	rc = top(&c, &add, t, src);
 	json_object_put(t);
 	if (!rc && append(r, &add))
-		rc = fail(&c, "out of memory");
+		rc = rpj_fail(&c, "out of memory");
 	if (rc && src && *src) {
 		json_object_put(*src);
 		*src = 0;

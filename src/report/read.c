@@ -34,7 +34,9 @@ static bool header_ok(const struct sr_header *h)
 	return __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) == SR_MAGIC &&
 	       h->version == SR_VERSION && h->header_size == sizeof(*h) &&
 	       h->nr_max == SR_NR_MAX && h->slots == SR_SLOTS &&
-	       h->hist == SR_HIST && h->entry_size == sizeof(struct sr_entry);
+	       h->hist == SR_HIST && h->entry_size == sizeof(struct sr_entry) &&
+	       h->frames == SR_FRAMES && h->sites == SR_SITES &&
+	       h->maps == SR_MAPS;
 }
 
 static struct rp_proc *proc_of(struct rp_report *r, const struct sr_header *h)
@@ -73,7 +75,9 @@ int rp_add_file(struct rp_report *r, const struct sr_file *f)
 	size_t s, nr;
 
 	if (!header_ok(h))
-		return -EINVAL;
+		return h->magic == SR_MAGIC && h->version != SR_VERSION
+			       ? -EPROTO
+			       : -EINVAL;
 	p = proc_of(r, h);
 	if (!p)
 		return -ENOMEM;
@@ -111,7 +115,20 @@ int rp_add_file(struct rp_report *r, const struct sr_file *f)
 		for (nr = 0; nr < SR_NR_MAX; nr++)
 			rp_entry_add(&p->e[nr], &f->slot[s].e[nr]);
 	}
-	return 0;
+	return rp_sites_add_file(p, f);
+}
+
+/* A stats file of another layout version (a shim of another build): its
+ * header's first fields are the same in every version. */
+static bool other_version(int fd)
+{
+	struct {
+		uint64_t magic;
+		uint32_t version;
+	} h;
+
+	return pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
+	       h.magic == SR_MAGIC && h.version != SR_VERSION;
 }
 
 static int read_one(struct rp_report *r, int dfd, const char *name)
@@ -125,8 +142,10 @@ static int read_one(struct rp_report *r, int dfd, const char *name)
 		return -errno;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    st.st_size != (off_t)sizeof(struct sr_file)) {
+		rc = S_ISREG(st.st_mode) && other_version(fd) ? -EPROTO
+							      : -EINVAL;
 		close(fd);
-		return -EINVAL;
+		return rc;
 	}
 	m = mmap(0, sizeof(struct sr_file), PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
@@ -164,6 +183,8 @@ int rp_read_dir(struct rp_report *r, const char *dir)
 			break;
 		if (rc)
 			r->skipped++;
+		if (rc == -EPROTO)
+			r->other_version++;
 		rc = 0;
 	}
 	closedir(d);
@@ -176,8 +197,10 @@ void rp_free(struct rp_report *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		free(r->procs[i].e);
+		rp_proc_free_sites(&r->procs[i]);
+	}
 	free(r->procs);
 	r->procs = 0;
 	r->n = 0;

@@ -17,7 +17,41 @@
 
 #include "layout.h"
 
-#define RP_SCHEMA "syslet-report/1"
+#define RP_SCHEMA "syslet-report/2"
+#define RP_SCHEMA_V1 "syslet-report/1" /* read too: no sites, no threads */
+
+/* A frame of a call site: where in which file (the mapping's path and the
+ * offset in the file, which name the code whatever the load address),
+ * and once symbolised (symbols.c) its function and source line. */
+#define RP_STR_MAX 512 /* longest name or path kept */
+struct rp_frame {
+	char *module;	 /* NULL: no mapping covered it (offset: address) */
+	uint64_t offset; /* in the module's file */
+	char *func;	 /* NULL if unknown */
+	char *file;	 /* source file, NULL if no debug information */
+	unsigned int line;
+};
+
+/* A call site (layout.h, struct sr_site) of one process, its images'
+ * sites of the same call and frames summed. */
+struct rp_site {
+	int nr;
+	uint64_t calls, would_block, blocked_ns, loop_blocked_ns;
+	unsigned int ntids;
+	int tids[SR_SLOTS]; /* threads that made it; 0: the shared slot's */
+	unsigned int nframes;
+	struct rp_frame frame[SR_FRAMES]; /* innermost first */
+};
+
+/* A thread's slot: its calls of event-loop waits (sr_is_wait()) are its
+ * idle time, its other calls' blocked time what conversion could gain. */
+struct rp_thread {
+	int tid; /* 0: the shared slot of the threads after the first 15 */
+	char name[16];
+	bool event_loop; /* it made a poll/epoll/select wait */
+	uint64_t calls, idle_ns, blocked_ns;
+	uint64_t wall_ns; /* from its first counted call to its last */
+};
 
 /* One process: its stats files (one per exec'd image) summed. */
 struct rp_proc {
@@ -32,12 +66,18 @@ struct rp_proc {
 	char comm[16];		     /* of the last image */
 	int backstop, backstop_err;  /* enum sr_backstop; errno if off */
 	struct sr_entry *e;	     /* [SR_NR_MAX] */
+	struct rp_site *sites;
+	size_t nsites;
+	struct rp_thread *thr;
+	size_t nthr;
+	uint64_t sites_lost; /* stacks the shim had no room for */
 };
 
 struct rp_report {
 	struct rp_proc *procs;
 	size_t n;
-	size_t skipped; /* files that were not (yet) valid */
+	size_t skipped;	      /* files that were not (yet) valid */
+	size_t other_version; /* of those, of another layout version */
 };
 
 /* report_read.c */
@@ -45,6 +85,28 @@ void rp_entry_add(struct sr_entry *dst, const struct sr_entry *src);
 int rp_add_file(struct rp_report *r, const struct sr_file *f);
 int rp_read_dir(struct rp_report *r, const char *dir);
 void rp_free(struct rp_report *r);
+
+/* sites.c: a stats file's sites and threads into its process (read.c),
+ * a site added to a process (merged with an equal one), freeing. */
+int rp_sites_add_file(struct rp_proc *p, const struct sr_file *f);
+int rp_site_add(struct rp_proc *p, const struct rp_site *s);
+void rp_site_free(struct rp_site *s);
+void rp_proc_free_sites(struct rp_proc *p);
+
+/* sites_json.c: @p's "thread_list", "sites" and "sites_lost" into its
+ * JSON object @o; parse_sites.c reads them back (0, or -1 with the
+ * reason as rp_parse() gives it, through @fail). */
+struct json_object;
+void rp_sites_json(const struct rp_proc *p, struct json_object *o);
+
+/* symbols.c (the command only: libdw): every frame's function, and source
+ * file and line where debug information is installed. */
+void rp_symbolise(struct rp_report *r);
+
+/* sites_out.c: syslet report --sites, --threads and --folded FILE. */
+void rp_print_sites(const struct rp_report *r, size_t top, FILE *f);
+void rp_print_threads(const struct rp_report *r, FILE *f);
+int rp_write_folded(const struct rp_report *r, FILE *f);
 
 /* report_json.c: @argv the program's; @status waitpid()'s.
  * rp_json_top() is the common part (schema ... processes), to which a

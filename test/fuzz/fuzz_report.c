@@ -17,6 +17,45 @@
 
 static FILE *null_out;
 
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Sites and threads (schema 2) read back as they were. */
+static void same_sites(const struct rp_proc *p, const struct rp_proc *q)
+{
+	size_t i;
+	unsigned int k;
+
+	if (p->nsites != q->nsites || p->nthr != q->nthr ||
+	    p->sites_lost != q->sites_lost)
+		abort();
+	for (i = 0; i < p->nthr; i++)
+		if (p->thr[i].tid != q->thr[i].tid ||
+		    p->thr[i].event_loop != q->thr[i].event_loop ||
+		    p->thr[i].idle_ns != q->thr[i].idle_ns ||
+		    p->thr[i].blocked_ns != q->thr[i].blocked_ns ||
+		    p->thr[i].wall_ns != q->thr[i].wall_ns ||
+		    strcmp(p->thr[i].name, q->thr[i].name))
+			abort();
+	for (i = 0; i < p->nsites; i++) {
+		const struct rp_site *a = &p->sites[i], *b = &q->sites[i];
+
+		if (a->nr != b->nr || a->calls != b->calls ||
+		    a->blocked_ns != b->blocked_ns || a->ntids != b->ntids ||
+		    a->nframes != b->nframes)
+			abort();
+		for (k = 0; k < a->nframes; k++)
+			if (a->frame[k].offset != b->frame[k].offset ||
+			    a->frame[k].line != b->frame[k].line ||
+			    !str_same(a->frame[k].module, b->frame[k].module) ||
+			    !str_same(a->frame[k].func, b->frame[k].func) ||
+			    !str_same(a->frame[k].file, b->frame[k].file))
+				abort();
+	}
+}
+
 static void same(const struct rp_report *a, const struct rp_report *b)
 {
 	size_t i;
@@ -37,6 +76,7 @@ static void same(const struct rp_report *a, const struct rp_report *b)
 		for (k = 0; k < p->nimages; k++)
 			if (strcmp(p->images[k], q->images[k]))
 				abort();
+		same_sites(p, q);
 		/* The writer leaves out calls never made. */
 		for (nr = 0; nr < SR_NR_MAX; nr++)
 			if (p->e[nr].calls ? memcmp(&p->e[nr], &q->e[nr],
@@ -95,6 +135,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rp_format_tables(&r, true, RP_BY_NAME, 0, 1, RP_FORMAT_CSV, null_out);
 	rp_format_tables(&r, false, RP_BY_CALLS, 2, 1, RP_FORMAT_JSON,
 			 null_out);
+	rp_print_sites(&r, 0, null_out);
+	rp_print_threads(&r, null_out);
+	rp_write_folded(&r, null_out);
 	rp_free(&r);
 	return 0;
 }

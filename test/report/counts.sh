@@ -8,7 +8,7 @@
 	"$workload" pipe 3 5 2>"$tmp/err" || { cat "$tmp/err"; echo "FAIL: status $?"; exit 1; }
 cat "$tmp/err"
 check "$tmp/r.json" '
-assert r["schema"] == "syslet-report/1", r["schema"]
+assert r["schema"] == "syslet-report/2", r["schema"]
 assert r["exit"] == {"code": 0}, r["exit"]
 assert len(procs) == 1, procs
 p = procs[0]

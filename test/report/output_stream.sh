@@ -23,7 +23,7 @@ grep -q '% block' "$tmp/out" && no "--report -: the table on stdout"
 [ "$(head -n 2 "$tmp/out")" = "first
 second" ] || no "the program's output is not first"
 tail -n +3 "$tmp/out" >"$tmp/json"
-check "$tmp/json" 'assert r["schema"] == "syslet-report/1"' || fail=1
+check "$tmp/json" 'assert r["schema"] == "syslet-report/2"' || fail=1
 [ -s "$tmp/err" ] && { no "--report-table /dev/null: stderr not empty"; cat "$tmp/err"; }
 
 # The table to /dev/stdout, the program's stderr left alone on stderr.

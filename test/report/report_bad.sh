@@ -27,9 +27,13 @@ put("null", "null")
 put("garbage", "\x00\x01binary\xff")
 put("trailing", text + "{}")
 call = lambda r: r["processes"][1]["syscalls"]["read"]
+# Call sites and threads (schema 2): the read's sites in the child.
+site = lambda r: r["processes"][1]["sites"][0]
+frame = lambda r: site(r)["frames"][0]
+thread = lambda r: r["processes"][1]["thread_list"][0]
 for name, f in {
     "schema_other": lambda r: r.update(schema="strace-report/1"),
-    "schema_v2": lambda r: r.update(schema="syslet-report/2"),
+    "schema_v3": lambda r: r.update(schema="syslet-report/3"),
     "schema_missing": lambda r: r.pop("schema"),
     "schema_int": lambda r: r.update(schema=1),
     "buckets": lambda r: r.update(hist_buckets=41),
@@ -50,6 +54,21 @@ for name, f in {
     "nr_range": lambda r: call(r).update(nr=100000),
     "exit_string": lambda r: r["exit"].update(code="0"),
     "argv_nested": lambda r: r.update(argv=[["x"]]),
+    "sites_object": lambda r: r["processes"][1].update(sites={}),
+    "site_string": lambda r: r["processes"][1]["sites"].append("x"),
+    "site_frames_none": lambda r: site(r).update(frames=[]),
+    "site_frames_many": lambda r: site(r).update(frames=site(r)["frames"] * 17),
+    "site_nr_wrong": lambda r: site(r).update(nr=1),
+    "site_tids_many": lambda r: site(r).update(tids=list(range(17))),
+    "site_tid_negative": lambda r: site(r).update(tids=[-1]),
+    "site_blocked_float": lambda r: site(r).update(blocked_ns=0.5),
+    "frame_offset_missing": lambda r: frame(r).pop("offset"),
+    "frame_function_int": lambda r: frame(r).update(function=3),
+    "frame_line_negative": lambda r: frame(r).update(line=-1),
+    "thread_loop_int": lambda r: thread(r).update(event_loop=1),
+    "thread_name_missing": lambda r: thread(r).pop("name"),
+    "threads_list_object": lambda r: r["processes"][1].update(thread_list={}),
+    "sites_lost_string": lambda r: r["processes"][1].update(sites_lost="0"),
     "newline_key": lambda r: r["processes"][1]["syscalls"].update({"re\nad\x1b[2J": 1}),
 }.items():
     edit(name, f)
@@ -57,13 +76,15 @@ PY
 cp "$srcdir"/test/report/regress/bad-* "$tmp/bad/" 2>/dev/null
 fails=0
 for f in "$tmp"/bad/* "$tmp/dir" "$tmp/missing"; do
-	for mode in "" "--per-process" "--merge $tmp/out.json" "--png $tmp/out.png"; do
+	for mode in "" "--per-process" "--merge $tmp/out.json" "--png $tmp/out.png" \
+		"--sites" "--threads" "--folded $tmp/out.folded"; do
 		# shellcheck disable=SC2086 # $mode is words
 		"$syslet" report $mode "$tmp/a.json" "$f" >"$tmp/out" 2>"$tmp/err"
 		rc=$?
 		if [ $rc != 2 ] || [ -s "$tmp/out" ] || [ "$(wc -l <"$tmp/err")" != 1 ] ||
 			! grep -q "^syslet report: $f: ." "$tmp/err" ||
-			[ -e "$tmp/out.json" ] || [ -e "$tmp/out.png" ]; then
+			[ -e "$tmp/out.json" ] || [ -e "$tmp/out.png" ] ||
+			[ -e "$tmp/out.folded" ]; then
 			echo "FAIL: $f ($mode): status $rc"
 			cat "$tmp/err"
 			fails=$((fails + 1))

@@ -13,7 +13,7 @@ make_reports
 check "$tmp/m.json" "
 a = json.load(open('$tmp/a.json'))
 b = json.load(open('$tmp/b.json'))
-assert r['schema'] == 'syslet-report/1' and r['hist_buckets'] == 40
+assert r['schema'] == 'syslet-report/2' and r['hist_buckets'] == 40
 assert r['unreadable_files'] == a['unreadable_files'] + b['unreadable_files']
 assert r['sources'] == [dict(file='$tmp/a.json', argv=a['argv'], exit=a['exit']),
                         dict(file='$tmp/b.json', argv=b['argv'], exit=b['exit'])], r['sources']

@@ -9,10 +9,12 @@
 fail=0
 
 # The names json.c writes (keys, routes) against the schema's `name`s
-# (or "name"s, in its examples).
-for key in $(grep -o '"[a-z_0-9]\{2,\}"' "$src/src/report/json.c" | tr -d '"' | sort -u); do
-	grep -q -e "\`$key\`" -e "\"$key\"" "$src/doc/report-schema.md" ||
-		{ echo "FAIL: doc/report-schema.md does not document '$key' (src/report/json.c)"; fail=1; }
+# (or "name"s, in its examples), sites and threads (sites_json.c) too.
+for f in json.c sites_json.c; do
+	for key in $(grep -o '"[a-z_0-9]\{2,\}"' "$src/src/report/$f" | tr -d '"' | sort -u); do
+		grep -q -e "\`$key\`" -e "\"$key\"" "$src/doc/report-schema.md" ||
+			{ echo "FAIL: doc/report-schema.md does not document '$key' (src/report/$f)"; fail=1; }
+	done
 done
 
 n=$("$syslet" calls | tail -n +2 | wc -l)

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * syslet report --sites (call sites by time blocked), --threads (idle in
+ * an event loop's wait versus blocked in other calls) and --folded FILE
+ * (the folded stacks flamegraph.pl, speedscope and inferno read: one
+ * line a stack, "root;...;leaf VALUE", VALUE microseconds blocked).
+ *
+ * Names come from the files read: any byte may be in them, so control
+ * bytes are printed as '?', and ';' (the folded format's separator) as ':'.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+struct ref {
+	const struct rp_proc *p;
+	const struct rp_site *s;
+};
+
+static int by_blocked(const void *a, const void *b)
+{
+	const struct rp_site *x = ((const struct ref *)a)->s;
+	const struct rp_site *y = ((const struct ref *)b)->s;
+
+	if (x->blocked_ns != y->blocked_ns)
+		return x->blocked_ns < y->blocked_ns ? 1 : -1;
+	if (x->calls != y->calls)
+		return x->calls < y->calls ? 1 : -1;
+	return x->nr - y->nr;
+}
+
+static void put_clean(const char *s, size_t max, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i < max; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch == ';' ? ':' : ch, f);
+	}
+}
+
+static const char *base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* "func", else "module+0xOFF", else "0xADDR". */
+static void put_frame(const struct rp_frame *fr, FILE *f)
+{
+	if (fr->func)
+		put_clean(fr->func, RP_STR_MAX, f);
+	else if (fr->module) {
+		put_clean(base(fr->module), RP_STR_MAX, f);
+		fprintf(f, "+0x%llx", (unsigned long long)fr->offset);
+	} else
+		fprintf(f, "0x%llx", (unsigned long long)fr->offset);
+}
+
+static const struct rp_thread *thread_of(const struct rp_proc *p, int tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthr; i++)
+		if (p->thr[i].tid == tid)
+			return &p->thr[i];
+	return 0;
+}
+
+static void put_threads(const struct rp_proc *p, const struct rp_site *s,
+			FILE *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->ntids; i++) {
+		const struct rp_thread *t = thread_of(p, s->tids[i]);
+
+		fputs(i ? "," : "", f);
+		put_clean(t && *t->name ? t->name : "?", 16, f);
+		fprintf(f, "[%d]%s", s->tids[i], t && t->event_loop ? "*" : "");
+	}
+	if (!s->ntids)
+		fputc('-', f);
+}
+
+/* The first frames of the program: "func (file:line) < caller ...". */
+static void put_where(const struct rp_site *s, FILE *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nframes && i < 3; i++) {
+		const struct rp_frame *fr = &s->frame[i];
+
+		fputs(i ? " < " : "", f);
+		put_frame(fr, f);
+		if (fr->file) {
+			fputs(" (", f);
+			put_clean(base(fr->file), RP_STR_MAX, f);
+			fprintf(f, ":%u)", fr->line);
+		}
+	}
+}
+
+static struct ref *refs(const struct rp_report *r, size_t *n)
+{
+	struct ref *v;
+	size_t i, k, total = 0;
+
+	for (i = 0; i < r->n; i++)
+		total += r->procs[i].nsites;
+	v = calloc(total ? total : 1, sizeof(*v));
+	*n = 0;
+	if (!v)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		for (k = 0; k < r->procs[i].nsites; k++) {
+			v[*n].p = &r->procs[i];
+			v[(*n)++].s = &r->procs[i].sites[k];
+		}
+	qsort(v, *n, sizeof(*v), by_blocked);
+	return v;
+}
+
+void rp_print_sites(const struct rp_report *r, size_t top, FILE *f)
+{
+	size_t i, n;
+	struct ref *v = refs(r, &n);
+	char buf[32];
+
+	if (!v) {
+		fputs("out of memory\n", f);
+		return;
+	}
+	fprintf(f, "%8s %12s %8s %8s %-16s %-24s %s\n", "pid", "seconds",
+		"calls", "blocked", "syscall", "threads", "where");
+	for (i = 0; i < n && (!top || i < top); i++) {
+		fprintf(f, "%8d %12.6f %8llu %8llu %-16s ", v[i].p->pid,
+			(double)v[i].s->blocked_ns / 1e9,
+			(unsigned long long)v[i].s->calls,
+			(unsigned long long)v[i].s->would_block,
+			rp_name(v[i].s->nr, buf, sizeof(buf)));
+		put_threads(v[i].p, v[i].s, f);
+		fputs("  ", f);
+		put_where(v[i].s, f);
+		fputc('\n', f);
+	}
+	if (!n)
+		fputs("(no call sites: a report of schema 1, or no counted "
+		      "call blocked or was sampled)\n",
+		      f);
+	else
+		fputs("(calls: those recorded, every one that blocked and one "
+		      "in 64 of the others; *: an event-loop thread)\n",
+		      f);
+	free(v);
+}
+
+void rp_print_threads(const struct rp_report *r, FILE *f)
+{
+	size_t i, k, n = 0;
+
+	fprintf(f, "%8s %8s %-16s %-10s %12s %12s %12s %10s\n", "pid", "tid",
+		"name", "event-loop", "wall s", "idle-wait s", "blocked s",
+		"calls");
+	for (i = 0; i < r->n; i++)
+		for (k = 0; k < r->procs[i].nthr; k++, n++) {
+			const struct rp_thread *t = &r->procs[i].thr[k];
+
+			fprintf(f, "%8d %8d ", r->procs[i].pid, t->tid);
+			put_clean(t->name, 16, f);
+			fprintf(f, "%*s %-10s %12.6f %12.6f %12.6f %10llu\n",
+				(int)(17 - strnlen(t->name, 16)), "",
+				t->event_loop ? "yes" : "no",
+				(double)t->wall_ns / 1e9,
+				(double)t->idle_ns / 1e9,
+				(double)t->blocked_ns / 1e9,
+				(unsigned long long)t->calls);
+		}
+	if (!n)
+		fputs("(no threads: a report of schema 1?)\n", f);
+}
+
+int rp_write_folded(const struct rp_report *r, FILE *f)
+{
+	size_t i, k;
+	unsigned int j;
+	char buf[32];
+
+	for (i = 0; i < r->n; i++)
+		for (k = 0; k < r->procs[i].nsites; k++) {
+			const struct rp_proc *p = &r->procs[i];
+			const struct rp_site *s = &p->sites[k];
+			uint64_t us = (s->blocked_ns + 500) / 1000;
+
+			if (!us)
+				continue;
+			put_clean(*p->comm ? p->comm : "?", 16, f);
+			for (j = s->nframes; j-- > 0;) {
+				fputc(';', f);
+				put_frame(&s->frame[j], f);
+			}
+			fprintf(f, ";%s %llu\n",
+				rp_name(s->nr, buf, sizeof(buf)),
+				(unsigned long long)us);
+		}
+	return ferror(f) ? -1 : 0;
+}
