@@ -43,6 +43,7 @@ static void one(const char *what, bool disabled)
 	int before = pt_count_threads(false), avail = -1;
 	pthread_t th;
 	void *res = 0;
+	double end;
 
 	cleaned = returned = 0;
 	victim_tid = 0;
@@ -65,6 +66,15 @@ static void one(const char *what, bool disabled)
 	PT_CHECK(ioctl(p[0], FIONREAD, &avail) == 0);
 	printf("%s: %d bytes in the pipe after\n", what, avail);
 	PT_CHECK(read(p[0], (char[8]){ 0 }, 8) == 4);
+	/*
+	 * A joined thread can linger in /proc/self/task for a moment (the
+	 * kernel clears its TID before it removes the task): wait for it
+	 * to go, up to the hang limit, so that only a thread really left
+	 * behind shows in the count.
+	 */
+	end = pt_now() + PT_HELPER_WAIT_S;
+	while (pt_count_threads(false) > before && pt_now() < end)
+		pt_msleep(2);
 	printf("%s: threads before %d, after %d\n", what, before,
 	       pt_count_threads(false));
 }

@@ -56,27 +56,59 @@ static void *thread_a(void *arg)
 	return 0;
 }
 
-/* While the parent is suspended in vfork(): where does the child wait? */
+/*
+ * The call process @path ("/proc/PID/syscall") is blocked in: -1 while it
+ * runs (the file says "running", which strtol() would take for 0, that is
+ * SYS_read on x86-64), -2 if the file cannot be read.
+ */
+static long proc_syscall(const char *path)
+{
+	char buf[64] = { 0 };
+	long fd, n;
+
+	fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -2;
+	n = syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+	syscall(SYS_close, fd);
+	if (n <= 0)
+		return -2;
+	if (!strncmp(buf, "running", 7))
+		return -1;
+	return strtol(buf, 0, 10);
+}
+
+/*
+ * While the parent is suspended in vfork(): where does the child wait?
+ * Only a read seen several times in a row counts (as pt_wait_blocked()
+ * does), and it is waited for until a deadline, not a count: on a loaded
+ * machine the child may not run for a long while.  A child that waits
+ * elsewhere (a futex, for a helper of the parent) never gets there.
+ */
 static void *vfork_probe(void *arg)
 {
-	char path[64], buf[64] = { 0 };
-	long nr = -1, fd;
-	int i;
+	char path[64];
+	long nr, last = -2;
+	int same = 0;
+	bool in_read = false;
+	double end;
 
 	while (!vfork_pid)
 		pt_msleep(1);
 	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)vfork_pid);
-	for (i = 0; i < 200 && nr != SYS_read; i++) {
-		pt_msleep(5);
-		fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (syscall(SYS_read, fd, buf, sizeof(buf) - 1) > 0)
-			nr = strtol(buf, 0, 10);
-		syscall(SYS_close, fd);
+	end = pt_now() + PT_HELPER_WAIT_S;
+	while (!in_read && pt_now() < end) {
+		pt_msleep(1);
+		nr = proc_syscall(path);
+		if (nr >= 0 && nr == last)
+			same++;
+		else
+			same = 0;
+		last = nr;
+		in_read = nr == SYS_read && same >= 4;
 	}
 	printf("vfork child: blocked in %s\n",
-	       nr == SYS_read ? "read" : "something else");
+	       in_read ? "read" : "something else");
 	PT_CHECK(syscall(SYS_write, v[1], "pre-exec", 8) == 8);
 	return 0;
 }

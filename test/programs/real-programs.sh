@@ -734,10 +734,17 @@ for i in 1 2 3 4; do
 done
 for p in "${pids[@]}"; do wait "$p"; echo "wait rc=$?"; done
 cat job*.out
-{ sleep 0.3; exit 9; } &
-{ sleep 0.01; exit 8; } &
+# Gates: a FIFO held open read-write here (so that a write never blocks
+# nor is lost), removed at once; the gated side gives up after 60 s, so
+# that nothing is left waiting if this shell dies.  Job 9 cannot end
+# before job 8 has been waited for.
+mkfifo gate; exec {g}<>gate; rm gate
+{ read -r -t 60 _ <&$g; exit 9; } &
+{ exit 8; } &
 wait -n; echo "wait -n rc=$?"
+echo >&$g
 wait; echo "wait rc=$?"
+exec {g}>&-
 seq 1 2000 | { n=0; while read -r l; do n=$((n + l)); done; echo "read loop sum $n"; }
 coproc SQ { while read -r v; do echo $((v * v)); done; }
 for v in 3 12 40; do echo "$v" >&"${SQ[1]}"; read -r y <&"${SQ[0]}"; echo "coproc $v -> $y"; done
@@ -751,7 +758,10 @@ wait $!; cat sum.txt
 sleep 5 & k=$!
 kill -TERM "$k"; wait "$k"; echo "killed rc=$?"
 timeout 0.2 sleep 5; echo "timeout rc=$?"
-{ sleep 0.3; echo late; } | { read -r -t 0.05 v; echo "read -t rc=$?"; cat; }
+# Nothing is written until read -t has timed out.
+mkfifo gate; exec {g}<>gate; rm gate
+{ read -r -t 60 _ <&$g; echo late; } | { read -r -t 0.05 v; echo "read -t rc=$?"; echo >&$g; cat; }
+exec {g}>&-
 echo "to stderr" >&2
 trap 'echo "EXIT trap"' EXIT
 exit 7

@@ -174,7 +174,8 @@ static int child_checks(struct forked *f)
 
 START_TEST(test_fork_child)
 {
-	struct syslet_ctx *ctx = tl_ctx(0, 0);
+	struct syslet_params params;
+	struct syslet_ctx *ctx = NULL;
 	struct syslet_atom rd, g;
 	struct syslet_completion c;
 	struct forked f;
@@ -183,6 +184,14 @@ START_TEST(test_fork_child)
 	int p[2], status, efd;
 	pid_t pid;
 
+	/*
+	 * The child's helper must still be there at check 16 however long
+	 * the machine stalls the child: with the default idle timeout (2 s)
+	 * it could already have exited.
+	 */
+	ck_assert_int_eq(syslet_params_init(&params), 0);
+	params.idle_timeout_ms = 600000;
+	ck_assert_int_eq(syslet_ctx_create(&params, &ctx), 0);
 	tl_pipe(p);
 	efd = syslet_eventfd(ctx);
 	ck_assert_int_ge(efd, 0);
