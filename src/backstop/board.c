@@ -191,23 +191,44 @@ static bool unanswered(int fd, uint64_t id)
 	return !sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
 }
 
+/* The first @n - 1 bytes of /proc/PID/task/TID/@what of entry @i, or -1. */
+static long task_file(const struct ss_board *b, int i, const char *what,
+		      char *buf, size_t n)
+{
+	char path[64];
+	long fd, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s",
+		 (int)__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE),
+		 (int)__atomic_load_n(&b->e[i].tid, __ATOMIC_ACQUIRE), what);
+	fd = sl_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	r = sl_sys3(SYS_read, fd, buf, n - 1);
+	sl_sys1(SYS_close, fd);
+	if (r >= 0)
+		buf[r] = 0;
+	return r;
+}
+
 /* Is listener @i waiting in RECV, holding nothing it has not listed? */
 static bool waiting(const struct ss_board *b, int i)
 {
-	char path[64], buf[128], *e;
-	long fd, n;
+	char buf[128], *e;
+	long n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall",
-		 (int)__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE),
-		 (int)__atomic_load_n(&b->e[i].tid, __ATOMIC_ACQUIRE));
-	fd = sl_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return !alive(b, i);
-	n = sl_sys3(SYS_read, fd, buf, sizeof(buf) - 1);
-	sl_sys1(SYS_close, fd);
+	/*
+	 * Not the listener thread (syslet-trap): the entry is still under
+	 * the thread that signed it in, whose listener has received nothing
+	 * yet, or never will (it was killed by an exec before it took the
+	 * entry over): it holds nothing.
+	 */
+	if (task_file(b, i, "comm", buf, sizeof(buf)) > 0 &&
+	    strncmp(buf, "syslet-trap", 11))
+		return true;
+	n = task_file(b, i, "syscall", buf, sizeof(buf));
 	if (n <= 0)
 		return !alive(b, i);
-	buf[n] = 0;
 	/*
 	 * "-1 0x0 0x0": a thread with no user context left, the leader of
 	 * a process that has exited, which its parent has not reaped (and

@@ -46,6 +46,8 @@ static void no_rseq(void)
 #define GO_QUIT 2u
 static uint32_t go = GO_RUN;
 static bool prestarted;
+/* futex: the listener has its entry on the board under its own TID. */
+static uint32_t listed;
 
 static void *listener_main(void *arg)
 {
@@ -64,6 +66,8 @@ static void *listener_main(void *arg)
 	if (ss_self.board)
 		ss_board_retid(ss_self.board, ss_self.entry,
 			       (pid_t)sl_sys0(SYS_gettid));
+	__atomic_store_n(&listed, 1, __ATOMIC_RELEASE);
+	sl_futex_wake(&listed, 1);
 	for (;;) {
 		memset(&n, 0, sizeof(n));
 		rc = ss_ioc(SECCOMP_IOCTL_NOTIF_RECV, &n);
@@ -96,6 +100,19 @@ static int join(void)
 	return 0;
 }
 
+/*
+ * Until the listener has taken over the entry its creator signed in under
+ * its own TID: a process that execs at once (a shell's child) would leave
+ * the entry under a thread that lives on as the new image's, listening to
+ * nothing, and the keeper would wait for it for ever before it answers an
+ * orphan (board.h).
+ */
+static void wait_listed(void)
+{
+	while (!__atomic_load_n(&listed, __ATOMIC_ACQUIRE))
+		sl_futex_wait(&listed, 0, 0);
+}
+
 static int spawn_thread(void)
 {
 	return sl_thread_start(listener_main, 0, "syslet-trap", 64 * 1024);
@@ -121,9 +138,14 @@ static int spawn(void)
 {
 	int rc = join();
 
+	if (rc)
+		return rc;
+	aside(&ss_self.ops);
+	listed = 0;
+	rc = spawn_thread();
 	if (!rc)
-		aside(&ss_self.ops);
-	return rc ? rc : spawn_thread();
+		wait_listed();
+	return rc;
 }
 
 static void set_go(uint32_t g)
@@ -138,6 +160,7 @@ int ss_listener_prestart(const struct ss_listener_ops *ops)
 
 	aside(ops);
 	go = GO_WAIT;
+	listed = 0;
 	rc = spawn_thread();
 	prestarted = !rc;
 	if (rc)
@@ -167,6 +190,8 @@ int ss_listener_start(int fd, struct ss_board *b,
 	if (!rc)
 		aside(o);
 	set_go(rc ? GO_QUIT : GO_RUN);
+	if (!rc)
+		wait_listed();
 	return rc;
 }
 
