@@ -262,6 +262,27 @@ fail:
 }
 
 /*
+ * The helper a trapped call was queued for will not come: back to their
+ * callers, who make them, every such call that nothing was done of; the
+ * helpers there are may block for ever, on a call that waits for one of
+ * these (a reader waiting for a writer).  One with part done waits for a
+ * helper, if there is one, or ends short, as a native call may.
+ */
+static void unpark_locked(struct syslet_ctx *ctx)
+{
+	struct sl_req *req;
+
+again:
+	for (req = ctx->pend_head; req; req = req->next) {
+		if (!req->on_done ||
+		    (ctx->nhelpers && req->rw.op != SL_RW_NONE && req->rw.acc))
+			continue;
+		sl_cancel_req_locked(ctx, req);
+		goto again; /* the queue changed under us */
+	}
+}
+
+/*
  * internal.h: start one more helper for @ctx, with nothing to run: it
  * takes the queue's first request, or goes idle.  For the spawner.
  */
@@ -297,14 +318,10 @@ void sl_helper_add(struct syslet_ctx *ctx)
 	free(h);
 fail:
 	sl_warn_once("cannot start a helper thread", -rc);
-	/*
-	 * No helper will take what waits: back to its callers.  No new try
-	 * for a while: each would cost a caller the failed pthread_create().
-	 */
 	sl_ctx_lock(ctx);
+	/* No new try for a while: each would cost a caller the failure. */
 	ctx->spawn_retry_ns = sl_now_ns() + SL_SPAWN_RETRY_NS;
-	while (!ctx->nhelpers && ctx->pend_head)
-		sl_cancel_req_locked(ctx, ctx->pend_head);
+	unpark_locked(ctx);
 	sl_ctx_unlock(ctx);
 }
 
