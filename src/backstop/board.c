@@ -191,24 +191,13 @@ static bool unanswered(int fd, uint64_t id)
 	return !sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
 }
 
-/* The first @n - 1 bytes of /proc/PID/task/TID/@what of entry @i, or -1. */
+/* /proc/PID/task/TID/@what of entry @i (sl_task_file()). */
 static long task_file(const struct ss_board *b, int i, const char *what,
 		      char *buf, size_t n)
 {
-	char path[64];
-	long fd, r;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s",
-		 (int)__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE),
-		 (int)__atomic_load_n(&b->e[i].tid, __ATOMIC_ACQUIRE), what);
-	fd = sl_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	r = sl_sys3(SYS_read, fd, buf, n - 1);
-	sl_sys1(SYS_close, fd);
-	if (r >= 0)
-		buf[r] = 0;
-	return r;
+	return sl_task_file(__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE),
+			    __atomic_load_n(&b->e[i].tid, __ATOMIC_ACQUIRE),
+			    what, buf, n);
 }
 
 /* Is listener @i waiting in RECV, holding nothing it has not listed? */

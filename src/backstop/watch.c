@@ -51,18 +51,10 @@ static unsigned long field(const char *buf, const char *name)
 /* Does thread @tid have a signal pending that it does not block? */
 static bool signalled(pid_t tid)
 {
-	char path[64], buf[2048];
-	long fd, n;
+	char buf[2048];
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
-	fd = sl_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
+	if (sl_task_file(0, tid, "status", buf, sizeof(buf)) <= 0)
 		return false;
-	n = sl_sys3(SYS_read, fd, buf, sizeof(buf) - 1);
-	sl_sys1(SYS_close, fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	return ((field(buf, "\nSigPnd:") | field(buf, "\nShdPnd:")) &
 		~field(buf, "\nSigBlk:")) != 0;
 }

@@ -112,6 +112,11 @@ int sl_thread_start(void *(*fn)(void *), void *arg, const char *name,
 void sl_warn_once(const char *what, int err);
 extern const char *sl_warn_prefix, *sl_warn_fallback;
 int64_t sl_now_ns(void);
+/*
+ * /proc/@pid/task/@tid/@what (@pid 0: this process) into @buf, at most
+ * @n - 1 bytes and a NUL, through the gate: the byte count or -errno.
+ */
+long sl_task_file(pid_t pid, pid_t tid, const char *what, char *buf, size_t n);
 /* Copy @n bytes from @p, which may be a bad address: false if it is. */
 bool sl_peek(const void *p, void *out, size_t n);
 

@@ -91,20 +91,12 @@ void sl_spawner_ask_locked(struct syslet_ctx *ctx)
 bool sl_spawner_stuck(void)
 {
 	pid_t tid = __atomic_load_n(&spawner_tid, __ATOMIC_ACQUIRE);
-	char path[48], buf[32];
-	long fd, n;
+	char buf[32];
 
 	if (!tid || !__atomic_load_n(&creating, __ATOMIC_ACQUIRE))
 		return false;
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	fd = sl_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
+	if (sl_task_file(0, tid, "syscall", buf, sizeof(buf)) <= 0)
 		return false;
-	n = sl_sys3(SYS_read, fd, buf, sizeof(buf) - 1);
-	sl_sys1(SYS_close, fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	return atoi(buf) == SYS_futex &&
 	       __atomic_load_n(&creating, __ATOMIC_ACQUIRE);
 }

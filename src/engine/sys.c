@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <stdio.h>
@@ -54,6 +55,26 @@ void sl_warn_once(const char *what, int err)
 	if ((size_t)n >= sizeof(buf))
 		n = (int)sizeof(buf) - 1;
 	sl_sys3(SYS_write, 2, buf, n);
+}
+
+long sl_task_file(pid_t pid, pid_t tid, const char *what, char *buf, size_t n)
+{
+	char path[80];
+	long fd, r;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid,
+			 (int)tid, what);
+	else
+		snprintf(path, sizeof(path), "/proc/self/task/%d/%s", (int)tid,
+			 what);
+	fd = sl_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	r = sl_sys3(SYS_read, fd, buf, n - 1);
+	sl_sys1(SYS_close, fd);
+	buf[r > 0 ? r : 0] = 0;
+	return r;
 }
 
 int64_t sl_now_ns(void)
