@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Helper threads.
+ * Helper threads: a call handed to one, and a helper's life.
  *
  * A helper has a home CPU and sleeps on its own futex word while idle, on
- * its CPU's idle list.  A submitter hands its call to an idle helper of the
- * CPU it is running on, or starts one there: on a VM a cross-CPU wake-up
- * costs an IPI exit (12-23 us measured here) where a same-CPU one costs a
- * context switch (~2 us).  Helpers block every signal but the cancel
- * signal (which cancel.c may block for a while when idle, see there), and
- * exit after idle_timeout_ms above min_helpers.
+ * its CPU's idle list (idle.c).  A submitter hands its call to an idle
+ * helper of the CPU it is running on, or starts one there: on a VM a
+ * cross-CPU wake-up costs an IPI exit (12-23 us measured here) where a
+ * same-CPU one costs a context switch (~2 us).  Helpers block every signal
+ * but the cancel signal (which cancel.c may block for a while when idle,
+ * see there).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,48 +25,6 @@
 #define SL_HELPER_STACK (256 * 1024)
 #define SL_SPAWN_RETRY_NS 1000000000LL
 
-static void idle_push_locked(struct syslet_ctx *ctx, struct sl_helper *h)
-{
-	int i = h->cpu >= 0 ? h->cpu : ctx->ncpu;
-
-	h->next_idle = ctx->idle[i];
-	ctx->idle[i] = h;
-	h->idle = true;
-}
-
-static void idle_remove_locked(struct syslet_ctx *ctx, struct sl_helper *h)
-{
-	int i = h->cpu >= 0 ? h->cpu : ctx->ncpu;
-	struct sl_helper **p;
-
-	for (p = &ctx->idle[i]; *p; p = &(*p)->next_idle)
-		if (*p == h) {
-			*p = h->next_idle;
-			break;
-		}
-	h->idle = false;
-}
-
-/* An idle helper of @cpu, else of no CPU, else of any CPU. */
-static struct sl_helper *idle_pop_locked(struct syslet_ctx *ctx, int cpu)
-{
-	struct sl_helper *h = 0;
-	int i;
-
-	if (cpu >= 0 && cpu < ctx->ncpu && ctx->idle[cpu])
-		h = ctx->idle[cpu];
-	else if (ctx->idle[ctx->ncpu])
-		h = ctx->idle[ctx->ncpu];
-	else if (cpu >= 0 && cpu < ctx->ncpu &&
-		 ctx->nhelpers < ctx->params.max_helpers)
-		return 0; /* cheaper to start one here than to cross CPUs */
-	for (i = 0; !h && i <= ctx->ncpu; i++)
-		h = ctx->idle[i];
-	if (h)
-		idle_remove_locked(ctx, h);
-	return h;
-}
-
 static void give_locked(struct sl_helper *h, struct sl_req *req)
 {
 	req->state = SL_REQ_RUNNING;
@@ -74,39 +32,7 @@ static void give_locked(struct sl_helper *h, struct sl_req *req)
 	h->req = req;
 }
 
-static void wake(struct sl_helper *h, uint32_t what)
-{
-	if (__atomic_exchange_n(&h->mbox, what, __ATOMIC_ACQ_REL) ==
-	    SL_MBOX_SLEEP)
-		sl_futex_wake(&h->mbox, 1);
-}
-
 static void *helper_main(void *arg);
-
-/* Join helpers that have exited; called without the lock. */
-static void reap_exited(struct syslet_ctx *ctx)
-{
-	struct sl_helper *dead = 0, **p, *h;
-
-	sl_ctx_lock(ctx);
-	for (p = &ctx->helpers; *p;) {
-		h = *p;
-		if (h->exited) {
-			*p = h->next_all;
-			h->next_all = dead;
-			dead = h;
-		} else {
-			p = &h->next_all;
-		}
-	}
-	sl_ctx_unlock(ctx);
-	while (dead) {
-		h = dead;
-		dead = h->next_all;
-		pthread_join(h->thread, 0);
-		free(h);
-	}
-}
 
 static int spawn(struct syslet_ctx *ctx, struct sl_helper *h)
 {
@@ -163,6 +89,44 @@ static void unlink_helper_locked(struct syslet_ctx *ctx, struct sl_helper *h)
 }
 
 /*
+ * Start a helper with home @cpu (or none: -1) that runs @req first, or,
+ * with none, takes the queue's first request or goes idle.  Called with
+ * the lock held; returns with it released: 0, or -errno with nothing of
+ * the helper left and @req untouched.
+ */
+static int start_unlock(struct syslet_ctx *ctx, int cpu, struct sl_req *req)
+{
+	struct sl_helper *h = calloc(1, sizeof(*h));
+	int rc;
+
+	if (!h) {
+		sl_ctx_unlock(ctx);
+		return -ENOMEM;
+	}
+	h->ctx = ctx;
+	h->cpu = cpu >= 0 && cpu < ctx->ncpu ? cpu : -1;
+	h->spin_ns = ctx->params.spin_us * 1000u;
+	if (req)
+		give_locked(h, req);
+	h->next_all = ctx->helpers;
+	ctx->helpers = h;
+	ctx->nhelpers++;
+	sl_ctx_unlock(ctx);
+
+	rc = spawn(ctx, h);
+	if (rc == 0) {
+		sl_helpers_reap(ctx);
+		return 0;
+	}
+	sl_ctx_lock(ctx);
+	ctx->nhelpers--;
+	unlink_helper_locked(ctx, h);
+	sl_ctx_unlock(ctx);
+	free(h);
+	return rc;
+}
+
+/*
  * Give @req (in the in-flight index) to a helper: an idle one, a new one,
  * or the queue that busy ones drain.  Called with the lock held; returns
  * with it released.  Returns 0, or -EAGAIN when there is no helper and none
@@ -190,11 +154,11 @@ int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req)
 	int cpu = ctx->params.flags & SYSLET_CTX_NO_PIN ? -1 : sched_getcpu();
 	int rc;
 
-	h = idle_pop_locked(ctx, cpu);
+	h = sl_idle_pop_locked(ctx, cpu);
 	if (h) {
 		give_locked(h, req);
 		sl_ctx_unlock(ctx);
-		wake(h, SL_MBOX_WORK);
+		sl_helper_wake(h, SL_MBOX_WORK);
 		return 0;
 	}
 	/*
@@ -224,29 +188,12 @@ int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req)
 		sl_ctx_unlock(ctx);
 		return 0;
 	}
-	h = calloc(1, sizeof(*h));
-	if (!h) {
-		rc = -ENOMEM;
-		goto fail;
-	}
-	h->ctx = ctx;
-	h->cpu = cpu >= 0 && cpu < ctx->ncpu ? cpu : -1;
-	h->spin_ns = ctx->params.spin_us * 1000u;
-	give_locked(h, req);
-	h->next_all = ctx->helpers;
-	ctx->helpers = h;
-	ctx->nhelpers++;
-	sl_ctx_unlock(ctx);
-
-	rc = spawn(ctx, h);
-	if (rc == 0) {
-		reap_exited(ctx);
+	rc = start_unlock(ctx, cpu, req);
+	if (rc == 0)
 		return 0;
-	}
 	sl_ctx_lock(ctx);
-	ctx->nhelpers--;
-	unlink_helper_locked(ctx, h);
-	free(h);
+	req->state = SL_REQ_QUEUED; /* it never reached the helper */
+	req->helper = 0;
 	if (ctx->nhelpers && may_queue(req)) {
 		pend_push_locked(ctx, req); /* a running helper gets to it */
 		sl_ctx_unlock(ctx);
@@ -288,35 +235,16 @@ again:
  */
 void sl_helper_add(struct syslet_ctx *ctx)
 {
-	struct sl_helper *h = calloc(1, sizeof(*h));
-	int rc = -ENOMEM;
+	int rc;
 
-	if (!h)
-		goto fail;
-	h->ctx = ctx;
-	h->cpu = -1;
-	h->spin_ns = ctx->params.spin_us * 1000u;
 	sl_ctx_lock(ctx);
 	if (ctx->nhelpers >= ctx->params.max_helpers) {
 		sl_ctx_unlock(ctx);
-		free(h);
 		return;
 	}
-	h->next_all = ctx->helpers;
-	ctx->helpers = h;
-	ctx->nhelpers++;
-	sl_ctx_unlock(ctx);
-	rc = spawn(ctx, h);
-	if (rc == 0) {
-		reap_exited(ctx);
+	rc = start_unlock(ctx, -1, 0);
+	if (rc == 0)
 		return;
-	}
-	sl_ctx_lock(ctx);
-	ctx->nhelpers--;
-	unlink_helper_locked(ctx, h);
-	sl_ctx_unlock(ctx);
-	free(h);
-fail:
 	sl_warn_once("cannot start a helper thread", -rc);
 	sl_ctx_lock(ctx);
 	/* No new try for a while: each would cost a caller the failure. */
@@ -388,77 +316,6 @@ void sl_run_on_helper(struct sl_req *req)
 	sl_helper_req_end();
 }
 
-/*
- * Idle: first poll the mailbox between yields, which on this kind of
- * machine makes a same-CPU hand-off cost two yields instead of a futex
- * wake and wait (measured 2.7 us against 4.3 us a round trip), and costs
- * no timer; then sleep, until work comes or idle_timeout_ms passes.
- *
- * The polling adapts.  A helper whose polls find nothing halves its
- * budget each time, down to none; it gets the whole spin_us back only
- * when work comes within spin_us of its going idle, where polling would
- * have caught it.  A server whose calls block now and then (PostgreSQL's
- * fdatasync, milliseconds apart) would otherwise pay spin_us of yields
- * after each of them, taking its own processes' CPU on a busy machine;
- * a stream of hand-offs (reading cold files) keeps the cheap path.
- */
-static void spin_next(struct sl_helper *h, bool caught)
-{
-	uint32_t max = h->ctx->params.spin_us * 1000u;
-
-	if (caught)
-		h->spin_ns = max;
-	else
-		h->spin_ns = h->spin_ns / 2 < 1000 ? 0 : h->spin_ns / 2;
-}
-
-static bool wait_for_work(struct sl_helper *h)
-{
-	struct syslet_ctx *ctx = h->ctx;
-	int64_t start = sl_now_ns(), until = start + h->spin_ns;
-	int64_t window = (int64_t)ctx->params.spin_us * 1000;
-	struct timespec idle = {
-		.tv_sec = ctx->params.idle_timeout_ms / 1000,
-		.tv_nsec = (ctx->params.idle_timeout_ms % 1000) * 1000000L,
-	};
-	uint32_t m = SL_MBOX_SPIN;
-
-	while (h->spin_ns) {
-		m = __atomic_load_n(&h->mbox, __ATOMIC_ACQUIRE);
-		if (m != SL_MBOX_SPIN) {
-			spin_next(h, true);
-			return m == SL_MBOX_WORK;
-		}
-		if (sl_now_ns() >= until)
-			break;
-		sched_yield();
-	}
-	if (!__atomic_compare_exchange_n(&h->mbox, &m, SL_MBOX_SLEEP, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		spin_next(h, true);
-		return m == SL_MBOX_WORK;
-	}
-	spin_next(h, false);
-	for (;;) {
-		m = __atomic_load_n(&h->mbox, __ATOMIC_ACQUIRE);
-		if (m != SL_MBOX_SLEEP) {
-			/* Soon enough that polling would have caught it. */
-			if (sl_now_ns() - start < window)
-				spin_next(h, true);
-			return m == SL_MBOX_WORK;
-		}
-		if (sl_futex_wait(&h->mbox, SL_MBOX_SLEEP, &idle) != -ETIMEDOUT)
-			continue;
-		sl_ctx_lock(ctx);
-		if (h->idle && ctx->nhelpers > ctx->params.min_helpers) {
-			idle_remove_locked(ctx, h);
-			sl_ctx_unlock(ctx);
-			return false;
-		}
-		sl_ctx_unlock(ctx);
-	}
-}
-
 static void *helper_main(void *arg)
 {
 	struct sl_helper *h = arg;
@@ -498,7 +355,7 @@ static void *helper_main(void *arg)
 		} else if (!ctx->closing) {
 			__atomic_store_n(&h->mbox, SL_MBOX_SPIN,
 					 __ATOMIC_RELAXED);
-			idle_push_locked(ctx, h);
+			sl_idle_push_locked(ctx, h);
 		}
 		sl_ctx_unlock(ctx);
 		/*
@@ -517,7 +374,7 @@ static void *helper_main(void *arg)
 		if (!sl_ident_leave()) {
 			sl_ctx_lock(ctx);
 			if (h->idle)
-				idle_remove_locked(ctx, h);
+				sl_idle_remove_locked(ctx, h);
 			req = h->req;
 			h->req = 0;
 			sl_ctx_unlock(ctx);
@@ -525,7 +382,7 @@ static void *helper_main(void *arg)
 				continue;
 			break;
 		}
-		if (ctx->closing || !wait_for_work(h))
+		if (ctx->closing || !sl_idle_wait(h))
 			break;
 		sl_ctx_lock(ctx);
 		req = h->req;
@@ -542,33 +399,4 @@ static void *helper_main(void *arg)
 	sl_ctx_unlock(ctx);
 	sl_thread_unhide();
 	return 0;
-}
-
-/* syslet_ctx_destroy(): every request is finished; stop and join all. */
-void sl_helper_stop_all(struct syslet_ctx *ctx)
-{
-	struct sl_helper *h;
-	int i;
-
-	sl_ctx_lock(ctx);
-	for (i = 0; i <= ctx->ncpu; i++)
-		while ((h = ctx->idle[i])) {
-			idle_remove_locked(ctx, h);
-			wake(h, SL_MBOX_EXIT);
-		}
-	while (ctx->nhelpers) {
-		uint32_t seq = ctx->exit_seq;
-
-		sl_ctx_unlock(ctx);
-		sl_futex_wait(&ctx->exit_seq, seq, 0);
-		sl_ctx_lock(ctx);
-		/* A helper that went idle after the sweep above. */
-		for (i = 0; i <= ctx->ncpu; i++)
-			while ((h = ctx->idle[i])) {
-				idle_remove_locked(ctx, h);
-				wake(h, SL_MBOX_EXIT);
-			}
-	}
-	sl_ctx_unlock(ctx);
-	reap_exited(ctx);
 }

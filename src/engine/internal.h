@@ -115,7 +115,7 @@ struct sl_helper {
 	struct sl_req *req; /* handed over with SL_MBOX_WORK */
 	bool idle;	    /* on an idle list */
 	bool exited;	    /* returned from its thread function */
-	uint32_t spin_ns;   /* how long it polls when next idle (helper.c) */
+	uint32_t spin_ns;   /* how long it polls when next idle (idle.c) */
 	struct sl_helper *next_idle;
 	struct sl_helper *next_all;
 	/* cancel.c: the program's cancel signals taken while on a request */
@@ -239,12 +239,20 @@ bool sl_fd_never_waits(int fd);
 /* helper.c */
 int sl_helper_dispatch(struct syslet_ctx *ctx, struct sl_req *req);
 void sl_helper_add(struct syslet_ctx *ctx);
+void sl_run_on_helper(struct sl_req *req);
+/* idle.c */
+void sl_idle_push_locked(struct syslet_ctx *ctx, struct sl_helper *h);
+void sl_idle_remove_locked(struct syslet_ctx *ctx, struct sl_helper *h);
+struct sl_helper *sl_idle_pop_locked(struct syslet_ctx *ctx, int cpu);
+/* Idle until work comes (true) or the helper is to end (false). */
+bool sl_idle_wait(struct sl_helper *h);
+void sl_helper_wake(struct sl_helper *h, uint32_t what);
+void sl_helpers_reap(struct syslet_ctx *ctx); /* without the lock */
+void sl_helper_stop_all(struct syslet_ctx *ctx);
 /* spawner.c */
 bool sl_spawner_serves(struct syslet_ctx *ctx);
 void sl_spawner_ask_locked(struct syslet_ctx *ctx);
 void sl_spawner_child(void);
-void sl_helper_stop_all(struct syslet_ctx *ctx);
-void sl_run_on_helper(struct sl_req *req);
 
 /*
  * Before sleeping, a waiter gives the CPU away a few times: a helper that
