@@ -122,4 +122,14 @@ PY
 grep "^(no call sites" "$tmp/sites1" >/dev/null &&
 	grep "^(no threads" "$tmp/threads1" >/dev/null ||
 	{ cat "$tmp/sites1" "$tmp/threads1"; echo "FAIL: schema 1 sites"; exit 1; }
+# --no-stacks: the same threads, no sites at all.
+"$syslet" run --report "$tmp/n.json" --no-stacks -- "$prog" >/dev/null 2>"$tmp/err" ||
+	{ cat "$tmp/err"; echo "FAIL: run --no-stacks"; exit 1; }
+check "$tmp/n.json" "
+p = procs[0]
+assert p['sites'] == [] and p['sites_lost'] == 0, p['sites']
+assert {t['name'] for t in p['thread_list']} >= {'evloop', 'worker'}, p['thread_list']
+"
+"$syslet" run --no-stacks -- true 2>"$tmp/err" && { echo "FAIL: --no-stacks without --report"; exit 1; }
+grep -q "need --report" "$tmp/err" || { cat "$tmp/err"; echo "FAIL: --no-stacks message"; exit 1; }
 echo "PASS: sites and threads of slow_site and worker_site"
