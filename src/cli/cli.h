@@ -51,6 +51,7 @@ int cmd_report(int argc, char **argv);	       /* report_cmd.c */
 struct report_opts {
 	const char *json, *table; /* output files; json NULL: no report */
 	const char *block_us;	  /* --block-us, else the shim's default */
+	bool no_stacks;		  /* --no-stacks: no call sites */
 	const uint64_t *observed; /* --observe: counts by number, or NULL */
 	char *dir;		  /* the shim's directory, while running */
 };

@@ -42,9 +42,10 @@ int report_prepare(struct report_opts *o)
 	int rc;
 
 	if (!o->json) {
-		if (!o->table && !o->block_us)
+		if (!o->table && !o->block_us && !o->no_stacks)
 			return 0;
-		fputs("syslet run: --report-table and --block-us need --report\n",
+		fputs("syslet run: --report-table, --block-us and --no-stacks "
+		      "need --report\n",
 		      stderr);
 		return 2;
 	}
@@ -88,6 +89,8 @@ void report_env(const struct report_opts *o)
 		setenv("SYSLET_REPORT_DIR", o->dir, 1);
 	if (o->block_us)
 		setenv("SYSLET_BLOCK_US", o->block_us, 1);
+	if (o->no_stacks)
+		setenv("SYSLET_STACKS", "0", 1);
 }
 
 static int open_out(const char *what, const char *path)

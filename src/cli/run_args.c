@@ -44,6 +44,8 @@ static void run_usage(FILE *f)
 	      "                 every process), for 'syslet policy export'\n"
 	      "  --block-us N   a call taking over N us would block (default:\n"
 	      "                 the policy's report.block_us, 1000)\n"
+	      "  --no-stacks    with --report: no call sites (no stack is\n"
+	      "                 unwound; what it saves is the stacks' cost)\n"
 	      "  -h, --help     this text\n"
 	      "\n"
 	      "Environment:\n"
@@ -63,6 +65,7 @@ int run_parse(struct run_args *a, int argc, char **argv)
 		{ "report", required_argument, 0, 'r' },
 		{ "report-table", required_argument, 0, 'T' },
 		{ "block-us", required_argument, 0, 'b' },
+		{ "no-stacks", no_argument, 0, 'S' },
 		{ "observe", no_argument, 0, 'O' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
@@ -120,6 +123,9 @@ int run_parse(struct run_args *a, int argc, char **argv)
 			break;
 		case 'O':
 			a->observe = true;
+			break;
+		case 'S':
+			a->rep.no_stacks = true;
 			break;
 		case 'h':
 			run_usage(stdout);

@@ -205,6 +205,7 @@ void shim_stats_init(void)
 {
 	const char *d = getenv("SYSLET_REPORT_DIR");
 	const char *us = getenv("SYSLET_BLOCK_US");
+	const char *stacks = getenv("SYSLET_STACKS");
 	struct sr_file *f;
 	long rc;
 
@@ -216,7 +217,8 @@ void shim_stats_init(void)
 	else
 		shim_stats_block_ns =
 			(uint64_t)shim_policy_value(SP_BLOCK_US) * 1000;
-	shim_sites_init();
+	if (!stacks || strcmp(stacks, "0"))
+		shim_sites_init(); /* else no unwinder: no sites */
 	if (strlen(d) >= sizeof(dir)) {
 		file_failed(-ENAMETOOLONG);
 		return;

@@ -103,6 +103,21 @@ void rp_sites_json(const struct rp_proc *p, struct json_object *o);
  * file and line where debug information is installed. */
 void rp_symbolise(struct rp_report *r);
 
+/* gain.c: what making @s asynchronous could gain, from its process's
+ * threads (doc/report-schema.md, "The gain"). */
+struct rp_gain {
+	bool candidate;	   /* made on an event loop, and not its wait */
+	uint64_t freed_ns; /* its blocked time on event-loop threads */
+	uint64_t wall_ns;  /* of those threads, summed */
+	uint64_t busy_ns;  /* their wall time less their idle waits */
+	double share;	   /* freed / wall */
+	double speedup;	   /* busy / (busy - freed), at most: */
+};
+#define RP_SPEEDUP_MAX 100.0 /* beyond it, what is left is within noise */
+void rp_site_gain(const struct rp_proc *p, const struct rp_site *s,
+		  struct rp_gain *g);
+const struct rp_thread *rp_thread_of(const struct rp_proc *p, int tid);
+
 /* sites_out.c: syslet report --sites, --threads and --folded FILE. */
 void rp_print_sites(const struct rp_report *r, size_t top, FILE *f);
 void rp_print_threads(const struct rp_report *r, FILE *f);

@@ -32,7 +32,28 @@ static json_object *frame_json(const struct rp_frame *fr)
 	return o;
 }
 
-static json_object *site_json(const struct rp_site *s)
+/* Derived (gain.c), for readers of the JSON: never read back. */
+static json_object *gain_json(const struct rp_proc *p, const struct rp_site *s)
+{
+	json_object *o = json_object_new_object();
+	struct rp_gain g;
+
+	rp_site_gain(p, s, &g);
+	json_object_object_add(o, "candidate",
+			       json_object_new_boolean(g.candidate));
+	if (g.candidate) {
+		put_u64(o, "freed_ns", g.freed_ns);
+		put_u64(o, "loop_wall_ns", g.wall_ns);
+		put_u64(o, "loop_busy_ns", g.busy_ns);
+		json_object_object_add(o, "share",
+				       json_object_new_double(g.share));
+		json_object_object_add(o, "speedup",
+				       json_object_new_double(g.speedup));
+	}
+	return o;
+}
+
+static json_object *site_json(const struct rp_proc *p, const struct rp_site *s)
 {
 	json_object *o = json_object_new_object();
 	json_object *tids = json_object_new_array();
@@ -54,6 +75,7 @@ static json_object *site_json(const struct rp_site *s)
 	for (i = 0; i < s->nframes; i++)
 		json_object_array_add(frames, frame_json(&s->frame[i]));
 	json_object_object_add(o, "frames", frames);
+	json_object_object_add(o, "gain", gain_json(p, s));
 	return o;
 }
 
@@ -82,7 +104,7 @@ void rp_sites_json(const struct rp_proc *p, json_object *o)
 		json_object_array_add(threads, thread_json(&p->thr[i]));
 	json_object_object_add(o, "thread_list", threads);
 	for (i = 0; i < p->nsites; i++)
-		json_object_array_add(sites, site_json(&p->sites[i]));
+		json_object_array_add(sites, site_json(p, &p->sites[i]));
 	json_object_object_add(o, "sites", sites);
 	put_u64(o, "sites_lost", p->sites_lost);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * syslet report --sites (call sites by time blocked), --threads (idle in
+ * syslet report --sites (call sites by what making them asynchronous
+ * could gain, gain.c, then by time blocked), --threads (idle in
  * an event loop's wait versus blocked in other calls) and --folded FILE
  * (the folded stacks flamegraph.pl, speedscope and inferno read: one
  * line a stack, "root;...;leaf VALUE", VALUE microseconds blocked).
@@ -17,13 +18,19 @@
 struct ref {
 	const struct rp_proc *p;
 	const struct rp_site *s;
+	struct rp_gain g;
 };
 
-static int by_blocked(const void *a, const void *b)
+/* Candidates by time freed, then the rest by time blocked. */
+static int by_gain(const void *a, const void *b)
 {
-	const struct rp_site *x = ((const struct ref *)a)->s;
-	const struct rp_site *y = ((const struct ref *)b)->s;
+	const struct ref *rx = a, *ry = b;
+	const struct rp_site *x = rx->s, *y = ry->s;
 
+	if (rx->g.candidate != ry->g.candidate)
+		return rx->g.candidate ? -1 : 1;
+	if (rx->g.freed_ns != ry->g.freed_ns)
+		return rx->g.freed_ns < ry->g.freed_ns ? 1 : -1;
 	if (x->blocked_ns != y->blocked_ns)
 		return x->blocked_ns < y->blocked_ns ? 1 : -1;
 	if (x->calls != y->calls)
@@ -61,23 +68,13 @@ static void put_frame(const struct rp_frame *fr, FILE *f)
 		fprintf(f, "0x%llx", (unsigned long long)fr->offset);
 }
 
-static const struct rp_thread *thread_of(const struct rp_proc *p, int tid)
-{
-	size_t i;
-
-	for (i = 0; i < p->nthr; i++)
-		if (p->thr[i].tid == tid)
-			return &p->thr[i];
-	return 0;
-}
-
 static void put_threads(const struct rp_proc *p, const struct rp_site *s,
 			FILE *f)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->ntids; i++) {
-		const struct rp_thread *t = thread_of(p, s->tids[i]);
+		const struct rp_thread *t = rp_thread_of(p, s->tids[i]);
 
 		fputs(i ? "," : "", f);
 		put_clean(t && *t->name ? t->name : "?", 16, f);
@@ -85,6 +82,22 @@ static void put_threads(const struct rp_proc *p, const struct rp_site *s,
 	}
 	if (!s->ntids)
 		fputc('-', f);
+}
+
+/* "12.5% x1.14": share of the loops' wall time freed, and speedup. */
+static void put_gain(const struct rp_gain *g, FILE *f)
+{
+	char buf[32];
+
+	if (g->candidate && g->speedup >= RP_SPEEDUP_MAX)
+		snprintf(buf, sizeof(buf), "%.1f%% x%.0f+", g->share * 100.0,
+			 RP_SPEEDUP_MAX);
+	else if (g->candidate)
+		snprintf(buf, sizeof(buf), "%.1f%% x%.2f", g->share * 100.0,
+			 g->speedup);
+	else
+		snprintf(buf, sizeof(buf), "-");
+	fprintf(f, "%-13s ", buf);
 }
 
 /* The first frames of the program: "func (file:line) < caller ...". */
@@ -119,9 +132,11 @@ static struct ref *refs(const struct rp_report *r, size_t *n)
 	for (i = 0; i < r->n; i++)
 		for (k = 0; k < r->procs[i].nsites; k++) {
 			v[*n].p = &r->procs[i];
-			v[(*n)++].s = &r->procs[i].sites[k];
+			v[*n].s = &r->procs[i].sites[k];
+			rp_site_gain(v[*n].p, v[*n].s, &v[*n].g);
+			++*n;
 		}
-	qsort(v, *n, sizeof(*v), by_blocked);
+	qsort(v, *n, sizeof(*v), by_gain);
 	return v;
 }
 
@@ -135,14 +150,15 @@ void rp_print_sites(const struct rp_report *r, size_t top, FILE *f)
 		fputs("out of memory\n", f);
 		return;
 	}
-	fprintf(f, "%8s %12s %8s %8s %-16s %-24s %s\n", "pid", "seconds",
-		"calls", "blocked", "syscall", "threads", "where");
+	fprintf(f, "%8s %12s %8s %8s %-16s %-13s %-24s %s\n", "pid", "seconds",
+		"calls", "blocked", "syscall", "gain", "threads", "where");
 	for (i = 0; i < n && (!top || i < top); i++) {
 		fprintf(f, "%8d %12.6f %8llu %8llu %-16s ", v[i].p->pid,
 			(double)v[i].s->blocked_ns / 1e9,
 			(unsigned long long)v[i].s->calls,
 			(unsigned long long)v[i].s->would_block,
 			rp_name(v[i].s->nr, buf, sizeof(buf)));
+		put_gain(&v[i].g, f);
 		put_threads(v[i].p, v[i].s, f);
 		fputs("  ", f);
 		put_where(v[i].s, f);
@@ -154,7 +170,11 @@ void rp_print_sites(const struct rp_report *r, size_t top, FILE *f)
 		      f);
 	else
 		fputs("(calls: those recorded, every one that blocked and one "
-		      "in 64 of the others; *: an event-loop thread)\n",
+		      "in 64 of the others; *: an event-loop thread;\n"
+		      " gain, for a call made on event loops: its blocked time "
+		      "there, as a share of\n the loops' wall time, and how "
+		      "many times as much the loops could serve\n when "
+		      "saturated, were it asynchronous; -: not a candidate)\n",
 		      f);
 	free(v);
 }

@@ -49,6 +49,14 @@ assert sum(s['would_block'] for s in work) == 3, work
 assert all(s['tids'] == [$loop] and s['loop_blocked_ns'] > 0 for s in slow), slow
 assert all(s['tids'] == [$worker] and s['loop_blocked_ns'] == 0 for s in work), work
 assert all(frame(s, 'slow_site')[1]['function'] == 'loop_main' for s in slow), slow
+# The gain: slow_site's blocked time on the loop is freed; worker_site is
+# blocking but on a thread of its own, so no candidate.
+for s in slow:
+    g = s['gain']
+    assert g['candidate'] and g['freed_ns'] == s['loop_blocked_ns'], g
+    assert g['loop_wall_ns'] == thr[$loop]['wall_ns'], g
+    assert 0 < g['share'] <= 1 and g['speedup'] >= 1, g
+assert all(not s['gain']['candidate'] and 'share' not in s['gain'] for s in work), work
 assert all(frame(s, 'worker_site')[1]['function'] == 'worker_main' for s in work), work
 assert p['sites_lost'] == 0
 "
@@ -60,6 +68,12 @@ for fn in slow_site worker_site; do
 	grep -E "^ +[0-9]+ +[0-9.]+ +[0-9]+ +[0-9]+ read .*$fn \\(sites\\.c:[0-9]+\\)" \
 		"$tmp/sites" >/dev/null || { echo "FAIL: --sites has no $fn"; exit 1; }
 done
+# Ranked by gain: the first row is slow_site's, with a share and a
+# speedup; worker_site's rows say "-".
+sed -n 2p "$tmp/sites" | grep -E " read +[0-9.]+% x[0-9.]+\\+? .*slow_site " >/dev/null ||
+	{ echo "FAIL: --sites: slow_site is not the top candidate with a gain"; exit 1; }
+grep "worker_site" "$tmp/sites" | grep -vE " read +- " >/dev/null &&
+	{ echo "FAIL: --sites: worker_site has a gain"; exit 1; }
 grep "slow_site" "$tmp/sites" | grep "evloop\\[$loop\\]\\*" >/dev/null ||
 	{ echo "FAIL: slow_site not on the event loop evloop[$loop]*"; exit 1; }
 grep "worker_site" "$tmp/sites" | grep "worker\\[$worker\\] " >/dev/null ||
@@ -108,4 +122,14 @@ PY
 grep "^(no call sites" "$tmp/sites1" >/dev/null &&
 	grep "^(no threads" "$tmp/threads1" >/dev/null ||
 	{ cat "$tmp/sites1" "$tmp/threads1"; echo "FAIL: schema 1 sites"; exit 1; }
+# --no-stacks: the same threads, no sites at all.
+"$syslet" run --report "$tmp/n.json" --no-stacks -- "$prog" >/dev/null 2>"$tmp/err" ||
+	{ cat "$tmp/err"; echo "FAIL: run --no-stacks"; exit 1; }
+check "$tmp/n.json" "
+p = procs[0]
+assert p['sites'] == [] and p['sites_lost'] == 0, p['sites']
+assert {t['name'] for t in p['thread_list']} >= {'evloop', 'worker'}, p['thread_list']
+"
+"$syslet" run --no-stacks -- true 2>"$tmp/err" && { echo "FAIL: --no-stacks without --report"; exit 1; }
+grep -q "need --report" "$tmp/err" || { cat "$tmp/err"; echo "FAIL: --no-stacks message"; exit 1; }
 echo "PASS: sites and threads of slow_site and worker_site"
