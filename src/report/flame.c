@@ -199,6 +199,7 @@ static void end_span(struct flame *fl, unsigned int i, const struct span *sp,
 {
 	char buf[RP_NAME_LEN];
 	const struct rp_frame *fr = rp_stack_frame(sp->st, i);
+	const char *kind = !i ? "command" : fr ? 0 : "system call";
 
 	if ((x1 - sp->x) * MIN_SHARE < fl->total) {
 		fl->left_out += !fl->f;
@@ -208,8 +209,8 @@ static void end_span(struct flame *fl, unsigned int i, const struct span *sp,
 		fl->levels = i + 2 > fl->levels ? i + 2 : fl->levels;
 		return;
 	}
-	draw(fl, i + 1, rp_stack_name(sp->st, i, buf), fr,
-	     i ? fr ? 0 : "system call" : "command", sp->lines, sp->x, x1);
+	draw(fl, i + 1, rp_stack_name(sp->st, i, buf), fr, kind, sp->lines,
+	     sp->x, x1);
 }
 
 /* The sorted stacks, left to right: at each, the frames it does not
