@@ -8,7 +8,9 @@ SYSLET_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SYSLET_PKGS=(build-essential autoconf automake libtool pkg-config clang
 	check libseccomp-dev libjson-c-dev libcairo2-dev libdw-dev libelf-dev liburing-dev valgrind git sqlite3 python3 xz-utils rsync make gzip hyperfine
 	libclang-rt-14-dev # clang's sanitizer and libFuzzer runtimes (only a Recommends of clang)
-	clang-format)      # make check-format
+	clang-format       # make check-format
+	libxml2-utils      # xmllint: the flame graph is well-formed XML
+	chromium)          # the flame graph opened in a browser (test/report/flamegraph_shot.sh)
 
 syslet_log() { printf '== %s\n' "$*" >&2; }
 

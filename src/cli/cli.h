@@ -80,6 +80,7 @@ struct report_args {
 	bool per_process, compare, log;
 	bool sites, threads; /* --sites, --threads */
 	const char *folded;  /* --folded FILE */
+	const char *flame;   /* --flamegraph FILE */
 	int sort;	     /* enum rp_sort */
 	int format;	     /* enum rp_format */
 	size_t top;

@@ -20,6 +20,7 @@ static void report_usage(FILE *f)
 	      "       syslet report --compare A B\n"
 	      "       syslet report --png OUT.png FILE...\n"
 	      "       syslet report --sites|--threads|--folded OUT FILE...\n"
+	      "       syslet report --flamegraph OUT.svg FILE...\n"
 	      "\n"
 	      "Reads JSON reports written by 'syslet run --report' and prints\n"
 	      "the strace -c style table of them all, processes merged, most\n"
@@ -47,6 +48,9 @@ static void report_usage(FILE *f)
 	      "                 waits, blocked in other calls\n"
 	      "  --folded OUT   blocked time by stack, folded (flamegraph.pl,\n"
 	      "                 speedscope, inferno), in microseconds\n"
+	      "  --flamegraph OUT  the same stacks as an off-CPU flame graph:\n"
+	      "                 an SVG picture for a web browser, a tooltip\n"
+	      "                 on each frame\n"
 	      "  -h, --help     this text\n"
 	      "\n"
 	      "A file that cannot be read or is not a valid report is named\n"
@@ -80,6 +84,7 @@ int report_parse(struct report_args *o, int argc, char **argv)
 		{ "sites", no_argument, 0, 'i' },
 		{ "threads", no_argument, 0, 'T' },
 		{ "folded", required_argument, 0, 'F' },
+		{ "flamegraph", required_argument, 0, 'G' },
 		{ "format", required_argument, 0, 'f' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
@@ -114,6 +119,9 @@ int report_parse(struct report_args *o, int argc, char **argv)
 			break;
 		case 'F':
 			o->folded = optarg;
+			break;
+		case 'G':
+			o->flame = optarg;
 			break;
 		case 'g':
 			o->png = optarg;
@@ -176,21 +184,22 @@ int report_parse(struct report_args *o, int argc, char **argv)
 	n = argc - optind;
 	o->files = optind;
 	if ((!!o->merge + o->compare + !!o->png + o->sites + o->threads +
-		     !!o->folded >
+		     !!o->folded + !!o->flame >
 	     1) ||
 	    (o->per_process && (o->merge || o->compare || o->png || o->sites ||
-				o->threads || o->folded))) {
+				o->threads || o->folded || o->flame))) {
 		fputs("syslet report: --merge, --compare, --png, --sites, "
-		      "--threads, --folded and --per-process go one at a "
-		      "time\n",
+		      "--threads, --folded, --flamegraph and --per-process go "
+		      "one at a time\n",
 		      stderr);
 		return 2;
 	}
 	if (o->format != RP_FORMAT_TABLE &&
-	    (o->merge || o->png || o->sites || o->threads || o->folded)) {
+	    (o->merge || o->png || o->sites || o->threads || o->folded ||
+	     o->flame)) {
 		fputs("syslet report: --format is for the tables and "
-		      "--compare, not --merge, --png, --sites, --threads or "
-		      "--folded\n",
+		      "--compare, not --merge, --png, --sites, --threads, "
+		      "--folded or --flamegraph\n",
 		      stderr);
 		return 2;
 	}

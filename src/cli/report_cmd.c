@@ -2,8 +2,10 @@
 /*
  * syslet report FILE...: read reports that 'syslet run --report' wrote
  * and show them: the table (all processes merged, or one per process),
- * a merged report (--merge), two runs side by side (--compare), or the
- * latency histograms as a picture (--png).
+ * a merged report (--merge), two runs side by side (--compare), the
+ * latency histograms as a picture (--png), call sites and threads
+ * (--sites, --threads), the stacks of blocked time (--folded, and
+ * --flamegraph drawn).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -198,27 +200,31 @@ static int png(const struct report_args *o, int n, char **files)
 	return rc;
 }
 
-/* --sites, --threads: tables to stdout; --folded: to its file. */
+/* --sites, --threads: tables to stdout; --folded, --flamegraph: the
+ * stacks of blocked time to a file, folded or drawn. */
 static int sites(const struct report_args *o, int n, char **files)
 {
+	const char *path = o->folded ? o->folded : o->flame;
+	int (*put)(const struct rp_report *, FILE *) =
+		o->folded ? rp_write_folded : rp_write_flamegraph;
 	struct rp_report r = { 0 };
 	FILE *out = stdout;
-	int rc = o->folded ? rp_check_output(o->folded) : 0, fd;
+	int rc = path ? rp_check_output(path) : 0, fd;
 
 	if (rc)
-		return out_error(o->folded, -rc);
+		return out_error(path, -rc);
 	rc = load_all(&r, n, files, 0, &o->trace);
-	if (!rc && o->folded) {
-		fd = rp_open_output(o->folded);
+	if (!rc && path) {
+		fd = rp_open_output(path);
 		out = fd < 0 ? 0 : fdopen(fd, "w");
 		if (!out) {
 			if (fd >= 0)
 				close(fd);
-			out_error(o->folded, fd < 0 ? -fd : errno);
+			out_error(path, fd < 0 ? -fd : errno);
 			rc = 125;
-		} else if (rp_write_folded(&r, out) | fclose(out)) {
+		} else if (put(&r, out) | fclose(out)) {
 			fprintf(stderr, "syslet report: %s: %s\n",
-				cli_safe(o->folded), strerror(errno));
+				cli_safe(path), strerror(errno));
 			rc = 125;
 		}
 	} else if (!rc && o->sites)
@@ -243,7 +249,7 @@ int cmd_report(int argc, char **argv)
 		return compare(&o, files);
 	if (o.png)
 		return png(&o, n, files);
-	if (o.sites || o.threads || o.folded)
+	if (o.sites || o.threads || o.folded || o.flame)
 		return sites(&o, n, files);
 	return tables(&o, n, files);
 }

@@ -123,6 +123,39 @@ void rp_print_sites(const struct rp_report *r, size_t top, FILE *f);
 void rp_print_threads(const struct rp_report *r, FILE *f);
 int rp_write_folded(const struct rp_report *r, FILE *f);
 
+/* stacks.c: the stacks of blocked time that --folded writes and
+ * --flamegraph draws.  A stack's levels, root first: the command, the
+ * site's frames from the outermost in, the system call. */
+#define RP_STACK_MAX (SR_FRAMES + 2)
+#define RP_NAME_LEN (RP_STR_MAX + 32) /* a level's name: "module+0xOFF" */
+struct rp_stack {
+	const struct rp_proc *p;
+	const struct rp_site *s;
+	uint64_t us;	    /* microseconds blocked, rounded; never 0 */
+	unsigned int depth; /* levels, at most RP_STACK_MAX */
+};
+/* Every site with a microsecond blocked or more, in the report's order,
+ * to @fn; stops at, and returns, the first nonzero return of @fn. */
+int rp_each_stack(const struct rp_report *r,
+		  int (*fn)(const struct rp_stack *st, void *arg), void *arg);
+/* Level @i's name, cleaned, in @buf (RP_NAME_LEN bytes) or a constant;
+ * its frame (NULL for the command and the call). */
+const char *rp_stack_name(const struct rp_stack *st, unsigned int i, char *buf);
+const struct rp_frame *rp_stack_frame(const struct rp_stack *st,
+				      unsigned int i);
+/* "func", else "module+0xOFF", else "0xADDR", cleaned, in @buf
+ * (RP_NAME_LEN bytes).  rp_clean(): at most @max bytes of @s into @buf,
+ * control bytes as '?' and ';' as ':'.  rp_base(): a path's last part. */
+const char *rp_frame_name(const struct rp_frame *fr, char *buf);
+const char *rp_clean(const char *s, size_t max, char *buf, size_t len);
+const char *rp_base(const char *path);
+
+/* flame.c: syslet report --flamegraph FILE, an SVG of those stacks;
+ * xml.c: text into XML, escaped, valid UTF-8. */
+int rp_write_flamegraph(const struct rp_report *r, FILE *f);
+bool rp_xml_put(const char *s, size_t max, FILE *f);
+size_t rp_xml_chars(const char *s);
+
 /* report_json.c: @argv the program's; @status waitpid()'s.
  * rp_json_top() is the common part (schema ... processes), to which a
  * caller adds its own fields before rp_json_put() writes and frees it. */

@@ -4,10 +4,11 @@
  * could gain, gain.c, then by time blocked), --threads (idle in
  * an event loop's wait versus blocked in other calls) and --folded FILE
  * (the folded stacks flamegraph.pl, speedscope and inferno read: one
- * line a stack, "root;...;leaf VALUE", VALUE microseconds blocked).
+ * line a stack, "root;...;leaf VALUE", VALUE microseconds blocked; the
+ * stacks and their names are stacks.c's, which --flamegraph draws too).
  *
- * Names come from the files read: any byte may be in them, so control
- * bytes are printed as '?', and ';' (the folded format's separator) as ':'.
+ * Names come from the files read: any byte may be in them, so they are
+ * printed cleaned (rp_clean(): control bytes as '?', ';' as ':').
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -40,32 +41,9 @@ static int by_gain(const void *a, const void *b)
 
 static void put_clean(const char *s, size_t max, FILE *f)
 {
-	size_t i;
+	char buf[RP_NAME_LEN];
 
-	for (i = 0; s[i] && i < max; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch == ';' ? ':' : ch, f);
-	}
-}
-
-static const char *base(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-/* "func", else "module+0xOFF", else "0xADDR". */
-static void put_frame(const struct rp_frame *fr, FILE *f)
-{
-	if (fr->func)
-		put_clean(fr->func, RP_STR_MAX, f);
-	else if (fr->module) {
-		put_clean(base(fr->module), RP_STR_MAX, f);
-		fprintf(f, "+0x%llx", (unsigned long long)fr->offset);
-	} else
-		fprintf(f, "0x%llx", (unsigned long long)fr->offset);
+	fputs(rp_clean(s, max, buf, sizeof(buf)), f);
 }
 
 static void put_threads(const struct rp_proc *p, const struct rp_site *s,
@@ -103,16 +81,17 @@ static void put_gain(const struct rp_gain *g, FILE *f)
 /* The first frames of the program: "func (file:line) < caller ...". */
 static void put_where(const struct rp_site *s, FILE *f)
 {
+	char buf[RP_NAME_LEN];
 	unsigned int i;
 
 	for (i = 0; i < s->nframes && i < 3; i++) {
 		const struct rp_frame *fr = &s->frame[i];
 
 		fputs(i ? " < " : "", f);
-		put_frame(fr, f);
+		fputs(rp_frame_name(fr, buf), f);
 		if (fr->file) {
 			fputs(" (", f);
-			put_clean(base(fr->file), RP_STR_MAX, f);
+			put_clean(rp_base(fr->file), RP_STR_MAX, f);
 			fprintf(f, ":%u)", fr->line);
 		}
 	}
@@ -204,28 +183,23 @@ void rp_print_threads(const struct rp_report *r, FILE *f)
 		fputs("(no threads: a report of schema 1?)\n", f);
 }
 
+/* "command;outermost;...;innermost;call MICROSECONDS" */
+static int fold(const struct rp_stack *st, void *arg)
+{
+	FILE *f = arg;
+	char buf[RP_NAME_LEN];
+	unsigned int i;
+
+	for (i = 0; i < st->depth; i++) {
+		fputs(i ? ";" : "", f);
+		fputs(rp_stack_name(st, i, buf), f);
+	}
+	fprintf(f, " %llu\n", (unsigned long long)st->us);
+	return 0;
+}
+
 int rp_write_folded(const struct rp_report *r, FILE *f)
 {
-	size_t i, k;
-	unsigned int j;
-	char buf[32];
-
-	for (i = 0; i < r->n; i++)
-		for (k = 0; k < r->procs[i].nsites; k++) {
-			const struct rp_proc *p = &r->procs[i];
-			const struct rp_site *s = &p->sites[k];
-			uint64_t us = (s->blocked_ns + 500) / 1000;
-
-			if (!us)
-				continue;
-			put_clean(*p->comm ? p->comm : "?", 16, f);
-			for (j = s->nframes; j-- > 0;) {
-				fputc(';', f);
-				put_frame(&s->frame[j], f);
-			}
-			fprintf(f, ";%s %llu\n",
-				rp_name(s->nr, buf, sizeof(buf)),
-				(unsigned long long)us);
-		}
+	rp_each_stack(r, fold, f);
 	return ferror(f) ? -1 : 0;
 }

@@ -5,7 +5,8 @@
  * the reader promises: a refusal has a one-line reason and leaves the
  * report as it was; a report it accepts, written out again as
  * 'syslet report --merge' writes it, reads back the same; the table and
- * the comparison print from whatever was accepted.
+ * the comparison, the folded stacks and the flame graph print from
+ * whatever was accepted.
  */
 #define _GNU_SOURCE
 #include <json-c/json.h>
@@ -138,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rp_print_sites(&r, 0, null_out);
 	rp_print_threads(&r, null_out);
 	rp_write_folded(&r, null_out);
+	rp_write_flamegraph(&r, null_out);
 	rp_free(&r);
 	return 0;
 }

@@ -32,6 +32,20 @@ make_reports() {
 		>/dev/null 2>&1 || { echo "FAIL: run b"; exit 1; }
 }
 
+# make_v1 IN OUT: the report IN as schema 1 wrote it, without sites or
+# threads, in OUT (sites.sh, flamegraph*.sh).
+make_v1() {
+	python3 - "$1" "$2" <<'PY' || { echo "FAIL: making a report of schema 1"; exit 1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["schema"] = "syslet-report/1"
+for p in r["processes"]:
+    for k in ("sites", "thread_list", "sites_lost"):
+        p.pop(k)
+json.dump(r, open(sys.argv[2], "w"))
+PY
+}
+
 # tables(FILE): the strace -c style tables in FILE as python lists of
 # (name, seconds, calls, would-block, inline, helper, native, trapped),
 # one list per table, the total last; sums(procs): per call name

@@ -77,14 +77,15 @@ cp "$srcdir"/test/report/regress/bad-* "$tmp/bad/" 2>/dev/null
 fails=0
 for f in "$tmp"/bad/* "$tmp/dir" "$tmp/missing"; do
 	for mode in "" "--per-process" "--merge $tmp/out.json" "--png $tmp/out.png" \
-		"--sites" "--threads" "--folded $tmp/out.folded"; do
+		"--sites" "--threads" "--folded $tmp/out.folded" \
+		"--flamegraph $tmp/out.svg"; do
 		# shellcheck disable=SC2086 # $mode is words
 		"$syslet" report $mode "$tmp/a.json" "$f" >"$tmp/out" 2>"$tmp/err"
 		rc=$?
 		if [ $rc != 2 ] || [ -s "$tmp/out" ] || [ "$(wc -l <"$tmp/err")" != 1 ] ||
 			! grep -q "^syslet report: $f: ." "$tmp/err" ||
 			[ -e "$tmp/out.json" ] || [ -e "$tmp/out.png" ] ||
-			[ -e "$tmp/out.folded" ]; then
+			[ -e "$tmp/out.folded" ] || [ -e "$tmp/out.svg" ]; then
 			echo "FAIL: $f ($mode): status $rc"
 			cat "$tmp/err"
 			fails=$((fails + 1))

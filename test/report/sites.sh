@@ -106,15 +106,7 @@ fi
 	{ echo "FAIL: merge"; exit 1; }
 cmp "$tmp/sites" "$tmp/sites2" || { echo "FAIL: merged sites differ"; exit 1; }
 # A report of schema 1 (before sites) still reads, and has none.
-python3 - "$tmp/r.json" "$tmp/v1.json" <<'PY' || { echo "FAIL: making v1"; exit 1; }
-import json, sys
-r = json.load(open(sys.argv[1]))
-r["schema"] = "syslet-report/1"
-for p in r["processes"]:
-    for k in ("sites", "thread_list", "sites_lost"):
-        p.pop(k)
-json.dump(r, open(sys.argv[2], "w"))
-PY
+make_v1 "$tmp/r.json" "$tmp/v1.json"
 "$syslet" report "$tmp/v1.json" >/dev/null &&
 	"$syslet" report --sites "$tmp/v1.json" >"$tmp/sites1" &&
 	"$syslet" report --threads "$tmp/v1.json" >"$tmp/threads1" ||
