@@ -7,8 +7,8 @@
  *   2. a metadata storm, openat + fstat + close of many files at queue
  *      depth 32 (bench_meta.c),
  *   3. 4 KiB O_DIRECT random reads at queue depth 32 (bench_direct.c),
- * prints a table for each, then checks the project's targets against the
- * measured medians.  Every row is repeated (--runs, interleaved with the
+ * prints a table for each, then the project's targets: ratios of medians
+ * measured in this run (bench_targets.c).  Every row is repeated (--runs, interleaved with the
  * other rows of its section); each run reports its mean, each row the
  * median of those means with the fastest and slowest run.  Any unexpected
  * result of any call ends the program with a message.
@@ -254,70 +254,6 @@ static void print_machine(void)
 	fflush(stdout);
 }
 
-static int met_count, missed_count;
-
-static void target(const char *what, const char *value, bool met,
-		   const char *goal)
-{
-	printf("  %-52s %10s   target %-9s %s\n", what, value, goal,
-	       met ? "met" : "MISSED");
-	if (met)
-		met_count++;
-	else
-		missed_count++;
-}
-
-static void print_targets(void)
-{
-	const struct bench_results *r = &bench_results;
-	char v[64];
-
-	printf("\nTargets (computed from the medians above)\n");
-	if (r->have_pread) {
-		double ratio = r->inline_us / r->direct_us;
-		double f = r->async_wait_us;
-
-		snprintf(v, sizeof(v), "%.2fx", ratio);
-		target("inline hit / direct pread", v, ratio <= 1.15,
-		       "<= 1.15x");
-		snprintf(v, sizeof(v), "%.2f us", f);
-		target("forced offload (SUBMIT_ASYNC|SUBMIT_WAIT), median", v,
-		       f <= 2.5, "<= 2.5 us");
-		snprintf(v, sizeof(v), "%.2fx", r->uring_async_us / f);
-		target("  faster than io_uring IOSQE_ASYNC by", v,
-		       r->uring_async_us / f >= 3.0, ">= 3x");
-		snprintf(v, sizeof(v), "%.2fx", r->aio_us / f);
-		target("  faster than glibc aio_read + aio_suspend by", v,
-		       r->aio_us / f >= 3.0, ">= 3x");
-		printf("  (info) forced offload, SUBMIT_ASYNC + syslet_wait: "
-		       "%.2f us; %.2fx faster than io_uring IOSQE_ASYNC,\n"
-		       "         %.2fx than glibc AIO\n",
-		       r->async_reap_us, r->uring_async_us / r->async_reap_us,
-		       r->aio_us / r->async_reap_us);
-	}
-	if (r->have_meta) {
-		double ratio = r->meta_syslet_ops / r->meta_uring_ops;
-
-		snprintf(v, sizeof(v), "%.2fx", ratio);
-		target("metadata storm, libsyslet / io_uring (files/s)", v,
-		       ratio >= 1.0, ">= 1.0x");
-		printf("  (info) metadata storm, libsyslet SUBMIT_ASYNC / "
-		       "io_uring: %.2fx\n",
-		       r->meta_syslet_async_ops / r->meta_uring_ops);
-	}
-	if (r->have_direct)
-		printf("  (info) O_DIRECT QD%d, libsyslet / io_uring IOPS: %.2fx "
-		       "(flags 0), %.2fx (SUBMIT_ASYNC)\n",
-		       bench_opts.depth,
-		       r->direct_syslet_iops / r->direct_uring_iops,
-		       r->direct_syslet_async_iops / r->direct_uring_iops);
-	printf("  %d met, %d missed\n", met_count, missed_count);
-	if (bench_disturbed)
-		printf("  NOTE: other work ran on this machine during at least "
-		       "one section (see\n  \"DISTURBED\" above): compare "
-		       "with a run on a quiet machine.\n");
-}
-
 int main(int argc, char **argv)
 {
 	const char *parent;
@@ -345,6 +281,6 @@ int main(int argc, char **argv)
 		bench_meta_section();
 	if (bench_opts.sections[3])
 		bench_direct_section();
-	print_targets();
+	bench_print_targets();
 	return 0;
 }

@@ -122,10 +122,14 @@ struct bench_results {
 	bool have_pread, have_meta, have_direct;
 	double direct_us, inline_us, async_wait_us, async_reap_us;
 	double uring_async_us, aio_us;
+	double pp_futex_same_us, pp_yield_same_us; /* the references */
 	double meta_syslet_ops, meta_syslet_async_ops, meta_uring_ops;
 	double direct_syslet_iops, direct_syslet_async_iops, direct_uring_iops;
 };
 extern struct bench_results bench_results;
+
+/* Print the targets from bench_results (bench_targets.c). */
+void bench_print_targets(void);
 
 /* ---- the sections -------------------------------------------------------- */
 void bench_pread_section(void);

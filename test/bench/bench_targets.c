@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The syslet benchmark's targets.  Every target is a ratio of two medians
+ * measured in the same run, never an absolute time: this machine's system
+ * call cost itself varies several-fold between runs and machines, and
+ * what is compared (io_uring, glibc AIO, the same-CPU ping-pongs) moves
+ * with it.  A target is printed met or MISSED; nothing asserts it.
+ */
+#include <stdio.h>
+
+#include "bench.h"
+
+static int met_count, missed_count;
+
+/* @value against @limit: at most (@at_most) or at least; @goal says which. */
+static void target(const char *what, double value, bool at_most, double limit,
+		   const char *goal)
+{
+	bool met = at_most ? value <= limit : value >= limit;
+	char v[32];
+
+	snprintf(v, sizeof(v), "%.2fx", value);
+	printf("  %-52s %-9s %8s  %s\n", what, goal, v, met ? "met" : "MISSED");
+	if (met)
+		met_count++;
+	else
+		missed_count++;
+}
+
+/* A number printed for context, not a target: @unit is "x" or " us". */
+static void info(const char *what, double value, const char *unit)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%.2f%s", value, unit);
+	printf("  %-52s %-9s %8s\n", what, "(info)", v);
+}
+
+void bench_print_targets(void)
+{
+	const struct bench_results *r = &bench_results;
+
+	printf("\nTargets: ratios of medians measured in this run (\"forced "
+	       "offload\": a pread with\nSUBMIT_ASYNC|SUBMIT_WAIT)\n");
+	printf("  %-52s %-9s %8s\n", "target", "goal", "value");
+	if (r->have_pread) {
+		double f = r->async_wait_us, reap = r->async_reap_us;
+
+		target("inline hit / direct pread", r->inline_us / r->direct_us,
+		       true, 1.15, "<= 1.15x");
+		target("forced offload faster than io_uring IOSQE_ASYNC by",
+		       r->uring_async_us / f, false, 3.0, ">= 3x");
+		target("forced offload faster than glibc AIO by", r->aio_us / f,
+		       false, 3.0, ">= 3x");
+		target("forced offload / sched_yield ping-pong, same CPU",
+		       f / r->pp_yield_same_us, true, 1.3, "<= 1.3x");
+		info("forced offload / futex ping-pong, same CPU",
+		     f / r->pp_futex_same_us, "x");
+		info("SUBMIT_ASYNC + syslet_wait: faster than IOSQE_ASYNC",
+		     r->uring_async_us / reap, "x");
+		info("SUBMIT_ASYNC + syslet_wait: faster than glibc AIO",
+		     r->aio_us / reap, "x");
+		info("forced offload", f, " us");
+		info("sched_yield ping-pong, same CPU", r->pp_yield_same_us,
+		     " us");
+		info("futex ping-pong, same CPU", r->pp_futex_same_us, " us");
+	}
+	if (r->have_meta) {
+		target("metadata storm, libsyslet / io_uring (files/s)",
+		       r->meta_syslet_ops / r->meta_uring_ops, false, 1.0,
+		       ">= 1.0x");
+		info("metadata storm, SUBMIT_ASYNC / io_uring",
+		     r->meta_syslet_async_ops / r->meta_uring_ops, "x");
+	}
+	if (r->have_direct) {
+		char what[64];
+
+		snprintf(what, sizeof(what),
+			 "O_DIRECT QD%d, SUBMIT_ASYNC / io_uring (IOPS)",
+			 bench_opts.depth);
+		target(what, r->direct_syslet_async_iops / r->direct_uring_iops,
+		       false, 0.9, ">= 0.9x");
+		info("O_DIRECT, flags 0 (inline-first) / io_uring",
+		     r->direct_syslet_iops / r->direct_uring_iops, "x");
+	}
+	printf("  %d met, %d missed\n", met_count, missed_count);
+	if (bench_disturbed)
+		printf("  NOTE: other work ran on this machine during at least "
+		       "one section (see\n  \"DISTURBED\" above): compare "
+		       "with a run on a quiet machine.\n");
+}
