@@ -61,6 +61,13 @@ static void usage(FILE *f)
 		"  --only LIST       sections to run, e.g. 1 or 2,3 (default 1,2,3)\n"
 		"  --ident-notify    contexts with SYSLET_CTX_IDENT_NOTIFY: the caller's\n"
 		"                    identity is captured once, not at every hand-off\n"
+		"  --contend         under contention: one CPU-bound process pinned to\n"
+		"                    each CPU this process may use, at its nice value,\n"
+		"                    from before section 1 to after the last section;\n"
+		"                    killed and reaped on every exit (SIGINT, SIGTERM,\n"
+		"                    SIGHUP, SIGQUIT included) and by the kernel if the\n"
+		"                    benchmark is killed; not counted as \"other\" CPU\n"
+		"                    use in the DISTURBED lines\n"
 		"  -h, --help        this text\n",
 		BENCH_MAX_RUNS);
 }
@@ -86,6 +93,7 @@ static void parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "quick", no_argument, NULL, 'q' },
 		{ "ident-notify", no_argument, NULL, 'I' },
+		{ "contend", no_argument, NULL, 'C' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "ms", required_argument, NULL, 'm' },
 		{ "files", required_argument, NULL, 'f' },
@@ -117,6 +125,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'I':
 			o->ident_notify = true;
+			break;
+		case 'C':
+			o->contend = true;
 			break;
 		case 'r':
 			o->runs = (int)num_arg("--runs", optarg, 3,
@@ -187,6 +198,7 @@ static int rm_one(const char *path, const struct stat *sb, int flag,
 
 static void cleanup(void)
 {
+	bench_contend_stop();
 	if (bench_extra_file[0])
 		unlink(bench_extra_file);
 	bench_extra_file[0] = 0;
@@ -222,7 +234,8 @@ static void print_machine(void)
 		allowed++;
 	BENCH_CHECK(statfs(bench_dir, &sf) == 0, "statfs %s", bench_dir);
 
-	printf("syslet benchmark%s\n", bench_opts.quick ? " (--quick)" : "");
+	printf("syslet benchmark%s%s\n", bench_opts.quick ? " (--quick)" : "",
+	       bench_opts.contend ? ", under contention (--contend)" : "");
 	printf("  machine:  %ld CPUs online (nproc %d), %s\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), allowed, model);
 	printf("  kernel:   %s %s %s\n", u.sysname, u.release, u.version);
@@ -274,6 +287,8 @@ int main(int argc, char **argv)
 	}
 	BENCH_CHECK(atexit(cleanup) == 0, "atexit");
 	print_machine();
+	if (bench_opts.contend)
+		bench_contend_start();
 
 	if (bench_opts.sections[1])
 		bench_pread_section();
@@ -281,6 +296,7 @@ int main(int argc, char **argv)
 		bench_meta_section();
 	if (bench_opts.sections[3])
 		bench_direct_section();
+	bench_contend_stop();
 	bench_print_targets();
 	return 0;
 }

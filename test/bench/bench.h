@@ -28,6 +28,7 @@ struct bench_opts {
 	bool sections[4];   /* [1..3]: which sections to run */
 	bool quick;
 	bool ident_notify; /* contexts with SYSLET_CTX_IDENT_NOTIFY */
+	bool contend;	   /* one CPU hog per CPU for the whole run */
 };
 extern struct bench_opts bench_opts;
 
@@ -89,9 +90,16 @@ int bench_allowed_cpu(int i);
 void bench_pin_self(int cpu);
 
 /* ---- how busy the machine was with other work ---------------------------- */
+/*
+ * The user + system clock ticks of /proc/PID/stat at @path, in @ticks;
+ * returns the process's state letter ('Z': exited, not yet reaped).
+ */
+char bench_proc_ticks(const char *path, unsigned long long *ticks);
+
 struct bench_busy {
 	unsigned long long busy, steal, total; /* /proc/stat, all CPUs */
 	unsigned long long self;	       /* this process, all threads */
+	unsigned long long hogs;	       /* our CPU hogs (--contend) */
 	unsigned long long drops;	       /* drop_caches writes so far */
 };
 void bench_busy_read(struct bench_busy *b);
@@ -99,6 +107,16 @@ void bench_busy_read(struct bench_busy *b);
 void bench_busy_report(const struct bench_busy *start);
 /* Set when a section reported itself disturbed. */
 extern bool bench_disturbed;
+
+/* ---- --contend: one CPU-bound process per CPU (bench_contend.c) ---------- */
+/* Start them (and the handlers that stop them on SIGINT, SIGTERM, ...). */
+void bench_contend_start(void);
+/* Kill and reap them; async-signal-safe; does nothing when none runs. */
+void bench_contend_stop(void);
+/* The CPU time they used so far (ticks); dies if one has exited. */
+unsigned long long bench_contend_ticks(void);
+/* How many were started. */
+extern int bench_hogs;
 
 /* ---- hand-offs (bench_handoff.c) ----------------------------------------- */
 /* A plain thread pool: one worker, a mutex, two condvars. */

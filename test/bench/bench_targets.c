@@ -40,9 +40,11 @@ void bench_print_targets(void)
 {
 	const struct bench_results *r = &bench_results;
 
-	printf("\nTargets: ratios of medians measured in this run (\"forced "
-	       "offload\": a pread with\nSUBMIT_ASYNC|SUBMIT_WAIT)\n");
-	printf("  %-52s %-9s %8s\n", "target", "goal", "value");
+	printf("\nTargets, %s: ratios of medians measured in this run\n"
+	       "(\"forced offload\": a pread with SUBMIT_ASYNC|SUBMIT_WAIT)\n",
+	       bench_opts.contend ? "under contention" : "quiet");
+	printf("  %-52s %-9s %8s\n", "target", "goal",
+	       bench_opts.contend ? "contended" : "quiet");
 	if (r->have_pread) {
 		double f = r->async_wait_us, reap = r->async_reap_us;
 
