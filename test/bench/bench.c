@@ -68,6 +68,8 @@ static void usage(FILE *f)
 		"                    SIGHUP, SIGQUIT included) and by the kernel if the\n"
 		"                    benchmark is killed; not counted as \"other\" CPU\n"
 		"                    use in the DISTURBED lines\n"
+		"  --summary FILE    also write the targets to FILE, one tab-separated\n"
+		"                    \"key value...\" line each (scripts/bench reads it)\n"
 		"  -h, --help        this text\n",
 		BENCH_MAX_RUNS);
 }
@@ -94,6 +96,7 @@ static void parse_args(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "ident-notify", no_argument, NULL, 'I' },
 		{ "contend", no_argument, NULL, 'C' },
+		{ "summary", required_argument, NULL, 'S' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "ms", required_argument, NULL, 'm' },
 		{ "files", required_argument, NULL, 'f' },
@@ -128,6 +131,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'C':
 			o->contend = true;
+			break;
+		case 'S':
+			o->summary = optarg;
 			break;
 		case 'r':
 			o->runs = (int)num_arg("--runs", optarg, 3,
@@ -272,6 +278,8 @@ int main(int argc, char **argv)
 	const char *parent;
 
 	parse_args(argc, argv);
+	if (bench_opts.summary)
+		bench_summary_open(bench_opts.summary);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parent = bench_opts.tmpdir ? bench_opts.tmpdir : getenv("TMPDIR");
 	if (!parent || !*parent)

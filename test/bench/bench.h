@@ -18,14 +18,15 @@
 
 /* Command-line settings. */
 struct bench_opts {
-	int runs;	    /* repetitions of every row */
-	long run_ms;	    /* target length of one run, section 1 */
-	long meta_files;    /* files of the metadata storm */
-	long direct_mib;    /* size of the O_DIRECT file */
-	long direct_ms;	    /* target length of one run, section 3 */
-	int depth;	    /* queue depth of sections 2 and 3 */
-	const char *tmpdir; /* parent of the benchmark's temporary directory */
-	bool sections[4];   /* [1..3]: which sections to run */
+	int runs;	     /* repetitions of every row */
+	long run_ms;	     /* target length of one run, section 1 */
+	long meta_files;     /* files of the metadata storm */
+	long direct_mib;     /* size of the O_DIRECT file */
+	long direct_ms;	     /* target length of one run, section 3 */
+	int depth;	     /* queue depth of sections 2 and 3 */
+	const char *tmpdir;  /* parent of the benchmark's temporary directory */
+	const char *summary; /* --summary FILE, or NULL */
+	bool sections[4];    /* [1..3]: which sections to run */
 	bool quick;
 	bool ident_notify; /* contexts with SYSLET_CTX_IDENT_NOTIFY */
 	bool contend;	   /* one CPU hog per CPU for the whole run */
@@ -146,7 +147,12 @@ struct bench_results {
 };
 extern struct bench_results bench_results;
 
-/* Print the targets from bench_results (bench_targets.c). */
+/*
+ * Print the targets from bench_results (bench_targets.c), and write them
+ * to the file of --summary, opened at start-up so that a bad path fails
+ * before the run.
+ */
+void bench_summary_open(const char *path);
 void bench_print_targets(void);
 
 /* ---- the sections -------------------------------------------------------- */

@@ -5,22 +5,46 @@
  * call cost itself varies several-fold between runs and machines, and
  * what is compared (io_uring, glibc AIO, the same-CPU ping-pongs) moves
  * with it.  A target is printed met or MISSED; nothing asserts it.
+ *
+ * --summary FILE: the same rows, for scripts/bench to put the quiet and
+ * the contended run side by side, as lines of tab-separated fields:
+ *     pass       quiet | contended
+ *     hogs       N (CPU hogs, --contend)
+ *     target     KEY  VALUE  met | MISSED  GOAL  WHAT
+ *     info       KEY  VALUE  WHAT
+ *     met        N
+ *     missed     N
+ *     disturbed  0 | 1 (some section saw other work: see DISTURBED)
+ * KEY names the row, WHAT describes it, VALUE is as printed ("1.23x",
+ * "4.56 us").  The file is written only once every section has run.
  */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 
 #include "bench.h"
 
+static FILE *summary;
 static int met_count, missed_count;
 
+void bench_summary_open(const char *path)
+{
+	summary = fopen(path, "we");
+	BENCH_CHECK(summary != NULL, "--summary: cannot write %s", path);
+}
+
 /* @value against @limit: at most (@at_most) or at least; @goal says which. */
-static void target(const char *what, double value, bool at_most, double limit,
-		   const char *goal)
+static void target(const char *key, const char *what, double value,
+		   bool at_most, double limit, const char *goal)
 {
 	bool met = at_most ? value <= limit : value >= limit;
 	char v[32];
 
 	snprintf(v, sizeof(v), "%.2fx", value);
 	printf("  %-52s %-9s %8s  %s\n", what, goal, v, met ? "met" : "MISSED");
+	if (summary)
+		fprintf(summary, "target\t%s\t%s\t%s\t%s\t%s\n", key, v,
+			met ? "met" : "MISSED", goal, what);
 	if (met)
 		met_count++;
 	else
@@ -28,12 +52,15 @@ static void target(const char *what, double value, bool at_most, double limit,
 }
 
 /* A number printed for context, not a target: @unit is "x" or " us". */
-static void info(const char *what, double value, const char *unit)
+static void info(const char *key, const char *what, double value,
+		 const char *unit)
 {
 	char v[32];
 
 	snprintf(v, sizeof(v), "%.2f%s", value, unit);
 	printf("  %-52s %-9s %8s\n", what, "(info)", v);
+	if (summary)
+		fprintf(summary, "info\t%s\t%s\t%s\n", key, v, what);
 }
 
 void bench_print_targets(void)
@@ -45,33 +72,45 @@ void bench_print_targets(void)
 	       bench_opts.contend ? "under contention" : "quiet");
 	printf("  %-52s %-9s %8s\n", "target", "goal",
 	       bench_opts.contend ? "contended" : "quiet");
+	if (summary)
+		fprintf(summary, "pass\t%s\nhogs\t%d\n",
+			bench_opts.contend ? "contended" : "quiet", bench_hogs);
 	if (r->have_pread) {
 		double f = r->async_wait_us, reap = r->async_reap_us;
 
-		target("inline hit / direct pread", r->inline_us / r->direct_us,
-		       true, 1.15, "<= 1.15x");
-		target("forced offload faster than io_uring IOSQE_ASYNC by",
+		target("inline_vs_pread", "inline hit / direct pread",
+		       r->inline_us / r->direct_us, true, 1.15, "<= 1.15x");
+		target("offload_vs_uring_async",
+		       "forced offload faster than io_uring IOSQE_ASYNC by",
 		       r->uring_async_us / f, false, 3.0, ">= 3x");
-		target("forced offload faster than glibc AIO by", r->aio_us / f,
+		target("offload_vs_aio",
+		       "forced offload faster than glibc AIO by", r->aio_us / f,
 		       false, 3.0, ">= 3x");
-		target("forced offload / sched_yield ping-pong, same CPU",
+		target("offload_vs_yield",
+		       "forced offload / sched_yield ping-pong, same CPU",
 		       f / r->pp_yield_same_us, true, 1.3, "<= 1.3x");
-		info("forced offload / futex ping-pong, same CPU",
+		info("offload_vs_futex",
+		     "forced offload / futex ping-pong, same CPU",
 		     f / r->pp_futex_same_us, "x");
-		info("SUBMIT_ASYNC + syslet_wait: faster than IOSQE_ASYNC",
+		info("reap_vs_uring_async",
+		     "SUBMIT_ASYNC + syslet_wait: faster than IOSQE_ASYNC",
 		     r->uring_async_us / reap, "x");
-		info("SUBMIT_ASYNC + syslet_wait: faster than glibc AIO",
+		info("reap_vs_aio",
+		     "SUBMIT_ASYNC + syslet_wait: faster than glibc AIO",
 		     r->aio_us / reap, "x");
-		info("forced offload", f, " us");
-		info("sched_yield ping-pong, same CPU", r->pp_yield_same_us,
-		     " us");
-		info("futex ping-pong, same CPU", r->pp_futex_same_us, " us");
+		info("offload_us", "forced offload", f, " us");
+		info("yield_us", "sched_yield ping-pong, same CPU",
+		     r->pp_yield_same_us, " us");
+		info("futex_us", "futex ping-pong, same CPU",
+		     r->pp_futex_same_us, " us");
 	}
 	if (r->have_meta) {
-		target("metadata storm, libsyslet / io_uring (files/s)",
+		target("meta_vs_uring",
+		       "metadata storm, libsyslet / io_uring (files/s)",
 		       r->meta_syslet_ops / r->meta_uring_ops, false, 1.0,
 		       ">= 1.0x");
-		info("metadata storm, SUBMIT_ASYNC / io_uring",
+		info("meta_async_vs_uring",
+		     "metadata storm, SUBMIT_ASYNC / io_uring",
 		     r->meta_syslet_async_ops / r->meta_uring_ops, "x");
 	}
 	if (r->have_direct) {
@@ -80,12 +119,20 @@ void bench_print_targets(void)
 		snprintf(what, sizeof(what),
 			 "O_DIRECT QD%d, SUBMIT_ASYNC / io_uring (IOPS)",
 			 bench_opts.depth);
-		target(what, r->direct_syslet_async_iops / r->direct_uring_iops,
+		target("direct_vs_uring", what,
+		       r->direct_syslet_async_iops / r->direct_uring_iops,
 		       false, 0.9, ">= 0.9x");
-		info("O_DIRECT, flags 0 (inline-first) / io_uring",
+		info("direct_inline_vs_uring",
+		     "O_DIRECT, flags 0 (inline-first) / io_uring",
 		     r->direct_syslet_iops / r->direct_uring_iops, "x");
 	}
 	printf("  %d met, %d missed\n", met_count, missed_count);
+	if (summary) {
+		fprintf(summary, "met\t%d\nmissed\t%d\ndisturbed\t%d\n",
+			met_count, missed_count, bench_disturbed ? 1 : 0);
+		BENCH_CHECK(fclose(summary) == 0, "--summary: write");
+		summary = NULL;
+	}
 	if (bench_disturbed)
 		printf("  NOTE: other work ran on this machine during at least "
 		       "one section (see\n  \"DISTURBED\" above): compare "
