@@ -33,6 +33,12 @@ void bench_summary_open(const char *path)
 	BENCH_CHECK(summary != NULL, "--summary: cannot write %s", path);
 }
 
+/* @v as printed: two decimals, or two significant digits under 0.01. */
+static void format_value(char *buf, size_t size, double v, const char *unit)
+{
+	snprintf(buf, size, v < 0.01 ? "%.2g%s" : "%.2f%s", v, unit);
+}
+
 /* @value against @limit: at most (@at_most) or at least; @goal says which. */
 static void target(const char *key, const char *what, double value,
 		   bool at_most, double limit, const char *goal)
@@ -40,8 +46,9 @@ static void target(const char *key, const char *what, double value,
 	bool met = at_most ? value <= limit : value >= limit;
 	char v[32];
 
-	snprintf(v, sizeof(v), "%.2fx", value);
-	printf("  %-52s %-9s %8s  %s\n", what, goal, v, met ? "met" : "MISSED");
+	format_value(v, sizeof(v), value, "x");
+	printf("  %-52s %-9s %10s  %s\n", what, goal, v,
+	       met ? "met" : "MISSED");
 	if (summary)
 		fprintf(summary, "target\t%s\t%s\t%s\t%s\t%s\n", key, v,
 			met ? "met" : "MISSED", goal, what);
@@ -57,8 +64,8 @@ static void info(const char *key, const char *what, double value,
 {
 	char v[32];
 
-	snprintf(v, sizeof(v), "%.2f%s", value, unit);
-	printf("  %-52s %-9s %8s\n", what, "(info)", v);
+	format_value(v, sizeof(v), value, unit);
+	printf("  %-52s %-9s %10s\n", what, "(info)", v);
 	if (summary)
 		fprintf(summary, "info\t%s\t%s\t%s\n", key, v, what);
 }
@@ -70,7 +77,7 @@ void bench_print_targets(void)
 	printf("\nTargets, %s: ratios of medians measured in this run\n"
 	       "(\"forced offload\": a pread with SUBMIT_ASYNC|SUBMIT_WAIT)\n",
 	       bench_opts.contend ? "under contention" : "quiet");
-	printf("  %-52s %-9s %8s\n", "target", "goal",
+	printf("  %-52s %-9s %10s\n", "target", "goal",
 	       bench_opts.contend ? "contended" : "quiet");
 	if (summary)
 		fprintf(summary, "pass\t%s\nhogs\t%d\n",
