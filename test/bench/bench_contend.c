@@ -10,7 +10,9 @@
  *     it after the last section, its atexit handler on every other exit
  *     (bench_die included);
  *   - SIGINT, SIGTERM, SIGHUP and SIGQUIT run a handler that does the same
- *     (it uses only async-signal-safe calls), then die of the signal;
+ *     (it uses only async-signal-safe calls), then die of the signal; one
+ *     that was ignored when the benchmark started (nohup, a background
+ *     job's SIGINT) stays ignored;
  *   - a hog has the kernel send it SIGKILL when the thread that forked it,
  *     the benchmark's main thread, ends (PR_SET_PDEATHSIG): a SIGKILL of
  *     the benchmark or a crash.
@@ -38,15 +40,21 @@ static int hog_pid[HOG_MAX]; /* 0: none, or stopped */
 static int hog_cpu[HOG_MAX];
 int bench_hogs;
 
+static void on_stop_signal(int sig);
+
 static __attribute__((noreturn)) void hog(int cpu, pid_t parent,
 					  const sigset_t *mask)
 {
 	volatile unsigned long spin = 0;
+	struct sigaction sa;
 	cpu_set_t set;
 	int i;
 
+	/* The benchmark's handlers are not for a hog; ignored stays ignored. */
 	for (i = 0; i < NSTOP; i++)
-		signal(stop_signals[i], SIG_DFL);
+		if (sigaction(stop_signals[i], NULL, &sa) == 0 &&
+		    sa.sa_handler == on_stop_signal)
+			signal(stop_signals[i], SIG_DFL);
 	/* The parent may have died between fork() and prctl(). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(1);
@@ -95,9 +103,15 @@ void bench_contend_start(void)
 	for (i = 0; i < NSTOP; i++)
 		sigaddset(&block, stop_signals[i]);
 	sa.sa_mask = block;
-	for (i = 0; i < NSTOP; i++)
-		BENCH_CHECK(sigaction(stop_signals[i], &sa, NULL) == 0,
+	for (i = 0; i < NSTOP; i++) {
+		struct sigaction was;
+
+		BENCH_CHECK(sigaction(stop_signals[i], NULL, &was) == 0,
 			    "sigaction");
+		if (was.sa_handler != SIG_IGN)
+			BENCH_CHECK(sigaction(stop_signals[i], &sa, NULL) == 0,
+				    "sigaction");
+	}
 	/* No stop signal between a fork() and the note of its pid. */
 	BENCH_CHECK(sigprocmask(SIG_BLOCK, &block, &old) == 0, "sigprocmask");
 	fflush(NULL);
