@@ -8,10 +8,14 @@
  *      depth 32 (bench_meta.c),
  *   3. 4 KiB O_DIRECT random reads at queue depth 32 (bench_direct.c),
  * prints a table for each, then the project's targets: ratios of medians
- * measured in this run (bench_targets.c).  Every row is repeated (--runs, interleaved with the
- * other rows of its section); each run reports its mean, each row the
- * median of those means with the fastest and slowest run.  Any unexpected
- * result of any call ends the program with a message.
+ * measured in this run (bench_targets.c).  Every row is repeated (--runs,
+ * interleaved with the other rows of its section); each run reports its
+ * mean, each row the median of those means with the fastest and slowest
+ * run.  Any unexpected result of any call ends the program with a message.
+ *
+ * --contend runs it all with one CPU-bound process on each CPU
+ * (bench_contend.c); --summary FILE writes the targets for scripts/bench,
+ * which runs the benchmark quiet and contended and prints both.
  */
 #define _GNU_SOURCE
 #include <errno.h>
