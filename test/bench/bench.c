@@ -7,11 +7,15 @@
  *   2. a metadata storm, openat + fstat + close of many files at queue
  *      depth 32 (bench_meta.c),
  *   3. 4 KiB O_DIRECT random reads at queue depth 32 (bench_direct.c),
- * prints a table for each, then checks the project's targets against the
- * measured medians.  Every row is repeated (--runs, interleaved with the
- * other rows of its section); each run reports its mean, each row the
- * median of those means with the fastest and slowest run.  Any unexpected
- * result of any call ends the program with a message.
+ * prints a table for each, then the project's targets: ratios of medians
+ * measured in this run (bench_targets.c).  Every row is repeated (--runs,
+ * interleaved with the other rows of its section); each run reports its
+ * mean, each row the median of those means with the fastest and slowest
+ * run.  Any unexpected result of any call ends the program with a message.
+ *
+ * --contend runs it all with one CPU-bound process on each CPU
+ * (bench_contend.c); --summary FILE writes the targets for scripts/bench,
+ * which runs the benchmark quiet and contended and prints both.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,7 +53,8 @@ static void usage(FILE *f)
 		"Measures libsyslet against direct system calls, io_uring, glibc AIO\n"
 		"and a plain thread pool; prints tables of medians and the targets.\n"
 		"\n"
-		"  --quick           under 20 seconds: fewer, shorter runs, smaller files\n"
+		"  --quick           fewer, shorter runs, smaller files (under 20 seconds\n"
+		"                    on a quiet machine without --contend)\n"
 		"  --runs N          repetitions of every row (default 7, quick 5; 3..%d)\n"
 		"  --ms N            target ms per run, section 1 (default 150, quick 60)\n"
 		"  --files N         metadata storm files (default 10000, quick 3000)\n"
@@ -61,6 +66,15 @@ static void usage(FILE *f)
 		"  --only LIST       sections to run, e.g. 1 or 2,3 (default 1,2,3)\n"
 		"  --ident-notify    contexts with SYSLET_CTX_IDENT_NOTIFY: the caller's\n"
 		"                    identity is captured once, not at every hand-off\n"
+		"  --contend         under contention: one CPU-bound process pinned to\n"
+		"                    each CPU this process may use, at its nice value,\n"
+		"                    from before section 1 to after the last section;\n"
+		"                    killed and reaped on every exit (SIGINT, SIGTERM,\n"
+		"                    SIGHUP, SIGQUIT included) and by the kernel if the\n"
+		"                    benchmark is killed; not counted as \"other\" CPU\n"
+		"                    use in the DISTURBED lines\n"
+		"  --summary FILE    also write the targets to FILE, one tab-separated\n"
+		"                    \"key value...\" line each (scripts/bench reads it)\n"
 		"  -h, --help        this text\n",
 		BENCH_MAX_RUNS);
 }
@@ -86,6 +100,8 @@ static void parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "quick", no_argument, NULL, 'q' },
 		{ "ident-notify", no_argument, NULL, 'I' },
+		{ "contend", no_argument, NULL, 'C' },
+		{ "summary", required_argument, NULL, 'S' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "ms", required_argument, NULL, 'm' },
 		{ "files", required_argument, NULL, 'f' },
@@ -117,6 +133,12 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'I':
 			o->ident_notify = true;
+			break;
+		case 'C':
+			o->contend = true;
+			break;
+		case 'S':
+			o->summary = optarg;
 			break;
 		case 'r':
 			o->runs = (int)num_arg("--runs", optarg, 3,
@@ -187,6 +209,7 @@ static int rm_one(const char *path, const struct stat *sb, int flag,
 
 static void cleanup(void)
 {
+	bench_contend_stop();
 	if (bench_extra_file[0])
 		unlink(bench_extra_file);
 	bench_extra_file[0] = 0;
@@ -222,7 +245,8 @@ static void print_machine(void)
 		allowed++;
 	BENCH_CHECK(statfs(bench_dir, &sf) == 0, "statfs %s", bench_dir);
 
-	printf("syslet benchmark%s\n", bench_opts.quick ? " (--quick)" : "");
+	printf("syslet benchmark%s%s\n", bench_opts.quick ? " (--quick)" : "",
+	       bench_opts.contend ? ", under contention (--contend)" : "");
 	printf("  machine:  %ld CPUs online (nproc %d), %s\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), allowed, model);
 	printf("  kernel:   %s %s %s\n", u.sysname, u.release, u.version);
@@ -254,75 +278,13 @@ static void print_machine(void)
 	fflush(stdout);
 }
 
-static int met_count, missed_count;
-
-static void target(const char *what, const char *value, bool met,
-		   const char *goal)
-{
-	printf("  %-52s %10s   target %-9s %s\n", what, value, goal,
-	       met ? "met" : "MISSED");
-	if (met)
-		met_count++;
-	else
-		missed_count++;
-}
-
-static void print_targets(void)
-{
-	const struct bench_results *r = &bench_results;
-	char v[64];
-
-	printf("\nTargets (computed from the medians above)\n");
-	if (r->have_pread) {
-		double ratio = r->inline_us / r->direct_us;
-		double f = r->async_wait_us;
-
-		snprintf(v, sizeof(v), "%.2fx", ratio);
-		target("inline hit / direct pread", v, ratio <= 1.15,
-		       "<= 1.15x");
-		snprintf(v, sizeof(v), "%.2f us", f);
-		target("forced offload (SUBMIT_ASYNC|SUBMIT_WAIT), median", v,
-		       f <= 2.5, "<= 2.5 us");
-		snprintf(v, sizeof(v), "%.2fx", r->uring_async_us / f);
-		target("  faster than io_uring IOSQE_ASYNC by", v,
-		       r->uring_async_us / f >= 3.0, ">= 3x");
-		snprintf(v, sizeof(v), "%.2fx", r->aio_us / f);
-		target("  faster than glibc aio_read + aio_suspend by", v,
-		       r->aio_us / f >= 3.0, ">= 3x");
-		printf("  (info) forced offload, SUBMIT_ASYNC + syslet_wait: "
-		       "%.2f us; %.2fx faster than io_uring IOSQE_ASYNC,\n"
-		       "         %.2fx than glibc AIO\n",
-		       r->async_reap_us, r->uring_async_us / r->async_reap_us,
-		       r->aio_us / r->async_reap_us);
-	}
-	if (r->have_meta) {
-		double ratio = r->meta_syslet_ops / r->meta_uring_ops;
-
-		snprintf(v, sizeof(v), "%.2fx", ratio);
-		target("metadata storm, libsyslet / io_uring (files/s)", v,
-		       ratio >= 1.0, ">= 1.0x");
-		printf("  (info) metadata storm, libsyslet SUBMIT_ASYNC / "
-		       "io_uring: %.2fx\n",
-		       r->meta_syslet_async_ops / r->meta_uring_ops);
-	}
-	if (r->have_direct)
-		printf("  (info) O_DIRECT QD%d, libsyslet / io_uring IOPS: %.2fx "
-		       "(flags 0), %.2fx (SUBMIT_ASYNC)\n",
-		       bench_opts.depth,
-		       r->direct_syslet_iops / r->direct_uring_iops,
-		       r->direct_syslet_async_iops / r->direct_uring_iops);
-	printf("  %d met, %d missed\n", met_count, missed_count);
-	if (bench_disturbed)
-		printf("  NOTE: other work ran on this machine during at least "
-		       "one section (see\n  \"DISTURBED\" above): compare "
-		       "with a run on a quiet machine.\n");
-}
-
 int main(int argc, char **argv)
 {
 	const char *parent;
 
 	parse_args(argc, argv);
+	if (bench_opts.summary)
+		bench_summary_open(bench_opts.summary);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parent = bench_opts.tmpdir ? bench_opts.tmpdir : getenv("TMPDIR");
 	if (!parent || !*parent)
@@ -338,6 +300,8 @@ int main(int argc, char **argv)
 	}
 	BENCH_CHECK(atexit(cleanup) == 0, "atexit");
 	print_machine();
+	if (bench_opts.contend)
+		bench_contend_start();
 
 	if (bench_opts.sections[1])
 		bench_pread_section();
@@ -345,6 +309,7 @@ int main(int argc, char **argv)
 		bench_meta_section();
 	if (bench_opts.sections[3])
 		bench_direct_section();
-	print_targets();
+	bench_contend_stop();
+	bench_print_targets();
 	return 0;
 }

@@ -18,16 +18,18 @@
 
 /* Command-line settings. */
 struct bench_opts {
-	int runs;	    /* repetitions of every row */
-	long run_ms;	    /* target length of one run, section 1 */
-	long meta_files;    /* files of the metadata storm */
-	long direct_mib;    /* size of the O_DIRECT file */
-	long direct_ms;	    /* target length of one run, section 3 */
-	int depth;	    /* queue depth of sections 2 and 3 */
-	const char *tmpdir; /* parent of the benchmark's temporary directory */
-	bool sections[4];   /* [1..3]: which sections to run */
+	int runs;	     /* repetitions of every row */
+	long run_ms;	     /* target length of one run, section 1 */
+	long meta_files;     /* files of the metadata storm */
+	long direct_mib;     /* size of the O_DIRECT file */
+	long direct_ms;	     /* target length of one run, section 3 */
+	int depth;	     /* queue depth of sections 2 and 3 */
+	const char *tmpdir;  /* parent of the benchmark's temporary directory */
+	const char *summary; /* --summary FILE, or NULL */
+	bool sections[4];    /* [1..3]: which sections to run */
 	bool quick;
 	bool ident_notify; /* contexts with SYSLET_CTX_IDENT_NOTIFY */
+	bool contend;	   /* one CPU hog per CPU for the whole run */
 };
 extern struct bench_opts bench_opts;
 
@@ -89,9 +91,16 @@ int bench_allowed_cpu(int i);
 void bench_pin_self(int cpu);
 
 /* ---- how busy the machine was with other work ---------------------------- */
+/*
+ * The user + system clock ticks of /proc/PID/stat at @path, in @ticks;
+ * returns the process's state letter ('Z': exited, not yet reaped).
+ */
+char bench_proc_ticks(const char *path, unsigned long long *ticks);
+
 struct bench_busy {
 	unsigned long long busy, steal, total; /* /proc/stat, all CPUs */
 	unsigned long long self;	       /* this process, all threads */
+	unsigned long long hogs;	       /* our CPU hogs (--contend) */
 	unsigned long long drops;	       /* drop_caches writes so far */
 };
 void bench_busy_read(struct bench_busy *b);
@@ -99,6 +108,16 @@ void bench_busy_read(struct bench_busy *b);
 void bench_busy_report(const struct bench_busy *start);
 /* Set when a section reported itself disturbed. */
 extern bool bench_disturbed;
+
+/* ---- --contend: one CPU-bound process per CPU (bench_contend.c) ---------- */
+/* Start them (and the handlers that stop them on SIGINT, SIGTERM, ...). */
+void bench_contend_start(void);
+/* Kill and reap them; async-signal-safe; does nothing when none runs. */
+void bench_contend_stop(void);
+/* The CPU time they used so far (ticks); dies if one has exited. */
+unsigned long long bench_contend_ticks(void);
+/* How many were started. */
+extern int bench_hogs;
 
 /* ---- hand-offs (bench_handoff.c) ----------------------------------------- */
 /* A plain thread pool: one worker, a mutex, two condvars. */
@@ -122,10 +141,19 @@ struct bench_results {
 	bool have_pread, have_meta, have_direct;
 	double direct_us, inline_us, async_wait_us, async_reap_us;
 	double uring_async_us, aio_us;
+	double pp_futex_same_us, pp_yield_same_us; /* the references */
 	double meta_syslet_ops, meta_syslet_async_ops, meta_uring_ops;
 	double direct_syslet_iops, direct_syslet_async_iops, direct_uring_iops;
 };
 extern struct bench_results bench_results;
+
+/*
+ * Print the targets from bench_results (bench_targets.c), and write them
+ * to the file of --summary, opened at start-up so that a bad path fails
+ * before the run.
+ */
+void bench_summary_open(const char *path);
+void bench_print_targets(void);
 
 /* ---- the sections -------------------------------------------------------- */
 void bench_pread_section(void);

@@ -215,10 +215,31 @@ void bench_pin_self(int cpu)
 		"pthread_setaffinity_np");
 }
 
+char bench_proc_ticks(const char *path, unsigned long long *ticks)
+{
+	unsigned long long ut = 0, st = 0;
+	char line[1024], state = 0, *p;
+	FILE *f = fopen(path, "re");
+
+	BENCH_CHECK(f != NULL, "open %s", path);
+	if (!fgets(line, sizeof(line), f))
+		bench_die("%s: empty", path);
+	fclose(f);
+	/* After the command name: state (3) ... utime (14), stime (15). */
+	p = strrchr(line, ')');
+	if (!p || sscanf(p + 1,
+			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%llu %llu",
+			 &state, &ut, &st) != 3)
+		bench_die("%s: unexpected format", path);
+	*ticks = ut + st;
+	return state;
+}
+
 void bench_busy_read(struct bench_busy *b)
 {
-	unsigned long long v[8] = { 0 }, ut = 0, st = 0;
-	char line[1024], *p;
+	unsigned long long v[8] = { 0 };
+	char line[1024];
 	FILE *f = fopen("/proc/stat", "re");
 
 	BENCH_CHECK(f != NULL, "open /proc/stat");
@@ -235,19 +256,8 @@ void bench_busy_read(struct bench_busy *b)
 	b->steal = v[7];
 	b->total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
 
-	f = fopen("/proc/self/stat", "re");
-	BENCH_CHECK(f != NULL, "open /proc/self/stat");
-	if (!fgets(line, sizeof(line), f))
-		bench_die("/proc/self/stat: empty");
-	fclose(f);
-	/* After the command name: state (3) ... utime (14), stime (15). */
-	p = strrchr(line, ')');
-	if (!p || sscanf(p + 1,
-			 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-			 "%llu %llu",
-			 &ut, &st) != 2)
-		bench_die("/proc/self/stat: unexpected format");
-	b->self = ut + st;
+	bench_proc_ticks("/proc/self/stat", &b->self);
+	b->hogs = bench_contend_ticks();
 
 	/* Writes to /proc/sys/vm/drop_caches (by anyone) since boot. */
 	b->drops = 0;
@@ -268,14 +278,16 @@ bool bench_disturbed;
 void bench_busy_report(const struct bench_busy *start)
 {
 	struct bench_busy now;
-	double total, others, steal;
+	double total, others, steal, hogs;
 
 	bench_busy_read(&now);
 	total = (double)(now.total - start->total);
 	if (total <= 0)
 		return;
+	hogs = 100.0 * (double)(now.hogs - start->hogs) / total;
 	others = (double)(now.busy - start->busy) -
-		 (double)(now.self - start->self);
+		 (double)(now.self - start->self) -
+		 (double)(now.hogs - start->hogs);
 	if (others < 0)
 		others = 0;
 	others = 100.0 * others / total;
@@ -289,6 +301,9 @@ void bench_busy_report(const struct bench_busy *start)
 	       others + steal > 10.0 ? "  <-- DISTURBED: numbers less "
 				       "trustworthy"
 				     : "");
+	if (bench_hogs)
+		printf("   (our %d CPU hogs, not counted above, used %.1f%%)\n",
+		       bench_hogs, hogs);
 	if (now.drops != start->drops)
 		printf("   caches dropped meanwhile (/proc/sys/vm/drop_caches "
 		       "written %llu times)  <-- DISTURBED:\n   \"cached\" "

@@ -309,9 +309,10 @@ void bench_pread_section(void)
 		    &res->uring_async_us),
 		ROW("glibc aio_read + aio_suspend", run_aio, &res->aio_us),
 		ROW("mutex/condvar pool, 1 worker", run_pool, NULL),
-		ROW("ref: futex ping-pong, same CPU", run_pp_futex_same, NULL),
+		ROW("ref: futex ping-pong, same CPU", run_pp_futex_same,
+		    &res->pp_futex_same_us),
 		ROW("ref: sched_yield ping-pong, same CPU", run_pp_yield_same,
-		    NULL),
+		    &res->pp_yield_same_us),
 		ROW("ref: futex ping-pong, two CPUs", run_pp_futex_cross, NULL),
 	};
 #undef ROW
