@@ -39,7 +39,9 @@ for g in svg.iter(S + "g"):
     assert 10 <= frames[-1][1] and frames[-1][1] + frames[-1][2] <= 1190.01, frames[-1]
     assert int(svg.get("height")) > frames[-1][3] > 0, frames[-1]
 titles = [f[0] for f in frames]
-TIP = r" \((?:[^()]*:[0-9]+(?:, \.\.\.)?|command|system call|every stack)\) \u2014 ([0-9]+\.[0-9]{3}) ms, ([0-9]+\.[0-9]{2})%$"
+# A frame without debug information (a sanitizer's interceptor, a
+# stripped library) has no parenthesis.
+TIP = r"(?: \((?:[^()]*:[0-9]+(?:, \.\.\.)?|command|system call|every stack)\))? \u2014 ([0-9]+\.[0-9]{3}) ms, ([0-9]+\.[0-9]{2})%$"
 def tips(fn):
     return [t for t in titles if re.match(re.escape(fn) + TIP, t)]
 exec(sys.argv[2])
