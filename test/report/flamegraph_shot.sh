@@ -20,9 +20,11 @@ command -v chromium >/dev/null || {
 }
 
 # shot SVG PNG: Chromium's screenshot of the SVG, 1200x800, its profile
-# and everything else it writes kept in $tmp.
+# and everything else it writes kept in $tmp; no /dev/shm (a container's
+# is often too small for it).
 shot() {
 	HOME=$tmp timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--disable-dev-shm-usage \
 		--user-data-dir="$tmp/chromium" --no-first-run \
 		--window-size=1200,800 --screenshot="$2" "file://$1" \
 		>"$tmp/chromium.log" 2>&1 && [ -s "$2" ] || {
