@@ -9,7 +9,7 @@
 set -u
 bench=${BENCH_SYSLET:-./test/bench/bench_syslet}
 [ -x "$bench" ] || { echo "SKIP: $bench not built (make test/bench/bench_syslet; needs liburing)"; exit 77; }
-if ! env --default-signal=INT true 2>/dev/null; then
+if ! env --default-signal true 2>/dev/null; then
 	echo "SKIP: env --default-signal (coreutils 8.31) missing"
 	exit 77
 fi
@@ -72,11 +72,24 @@ else
 		{ echo "FAIL: no line for the hogs under the section's table"; fail=1; }
 fi
 
+# ended PID: true once PID has exited, within 30 s; else kills it.
+ended() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 "$1" 2>/dev/null || return 0
+	kill -KILL "$1"
+	return 1
+}
+
 # A signal in the middle of a run (section 1, 60 s per row).  A
-# background job starts with SIGINT ignored, which the benchmark keeps:
-# env gives it back its default.
+# background job starts with SIGINT ignored, and one under nohup with
+# SIGHUP ignored, which the benchmark keeps: env gives every signal back
+# its default.
 for sig in INT TERM HUP KILL; do
-	env --default-signal=INT "$bench" --contend --only 1 --ms 60000 \
+	env --default-signal "$bench" --contend --only 1 --ms 60000 \
 		--tmpdir "$tmp" >"$tmp/out.$sig" 2>&1 &
 	pid=$!
 	if ! pids=$(hogs "$tmp/out.$sig"); then
@@ -87,6 +100,7 @@ for sig in INT TERM HUP KILL; do
 		continue
 	fi
 	kill -s $sig $pid
+	ended $pid || { echo "FAIL: $sig: the benchmark still ran 30 s later"; fail=1; }
 	wait $pid
 	rc=$?
 	case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; KILL) want=137 ;; esac
