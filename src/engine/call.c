@@ -360,10 +360,11 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 	rc = -EINTR; /* a signal between the try and the publishing */
 	if (!early_signal()) {
 		for (i = 0; i < SL_WAIT_YIELDS &&
-			    __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) !=
-				    SL_DONE_YES;
+			    __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) ==
+				    SL_DONE_NO &&
+			    sl_yield(&req->done, SL_DONE_NO);
 		     i++)
-			sched_yield();
+			;
 		rc = wait_native(req, c->restart);
 	}
 	wait_publish(0, false);

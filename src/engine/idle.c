@@ -127,9 +127,8 @@ bool sl_idle_wait(struct sl_helper *h)
 			spin_next(h, true);
 			return m == SL_MBOX_WORK;
 		}
-		if (sl_now_ns() >= until)
+		if (sl_now_ns() >= until || !sl_yield(&h->mbox, SL_MBOX_SPIN))
 			break;
-		sched_yield();
 	}
 	if (!__atomic_compare_exchange_n(&h->mbox, &m, SL_MBOX_SLEEP, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {

@@ -203,7 +203,8 @@ static inline void sl_req_wait(struct sl_req *req, int yields)
 		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE) ==
 		    SL_DONE_YES)
 			return;
-		sched_yield();
+		if (!sl_yield(&req->done, SL_DONE_NO))
+			break;
 	}
 	while (!sl_req_done_or_sleep(req))
 		sl_futex_wait(&req->done, SL_DONE_SLEEPING, 0);
