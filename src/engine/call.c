@@ -362,7 +362,7 @@ static long call_route(struct syslet_ctx *ctx, struct sl_call *c,
 		for (i = 0; i < SL_WAIT_YIELDS &&
 			    __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) ==
 				    SL_DONE_NO &&
-			    sl_yield(&req->done, SL_DONE_NO);
+			    sl_yield();
 		     i++)
 			;
 		rc = wait_native(req, c->restart);

@@ -127,15 +127,15 @@ SYSLET_API int syslet_wait(struct syslet_ctx *ctx,
 			sl_ctx_unlock(ctx);
 			return (int)got;
 		}
-		seq = ctx->cq_seq;
 		if (yields < SL_WAIT_YIELDS &&
 		    __atomic_load_n(&ctx->inflight, __ATOMIC_RELAXED) > got) {
 			sl_ctx_unlock(ctx);
 			yields++;
-			if (!sl_yield(&ctx->cq_seq, seq))
+			if (!sl_yield())
 				yields = SL_WAIT_YIELDS;
 			continue;
 		}
+		seq = ctx->cq_seq;
 		ctx->cq_waiters++;
 		sl_ctx_unlock(ctx);
 

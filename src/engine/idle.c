@@ -127,7 +127,7 @@ bool sl_idle_wait(struct sl_helper *h)
 			spin_next(h, true);
 			return m == SL_MBOX_WORK;
 		}
-		if (sl_now_ns() >= until || !sl_yield(&h->mbox, SL_MBOX_SPIN))
+		if (sl_now_ns() >= until || !sl_yield())
 			break;
 	}
 	if (!__atomic_compare_exchange_n(&h->mbox, &m, SL_MBOX_SLEEP, false,

@@ -261,11 +261,10 @@ void sl_spawner_child(void);
  */
 #define SL_WAIT_YIELDS 4
 /*
- * yield.c: one sched_yield() while *@word is still @was, unless yields on
- * this CPU have lately handed it to someone else: then none, and false
- * (the caller sleeps instead).
+ * yield.c: one sched_yield(), unless yields on this CPU have lately handed
+ * it to someone else: then none, and false (the caller sleeps instead).
  */
-bool sl_yield(const uint32_t *word, uint32_t was);
+bool sl_yield(void);
 
 /* cq.c: @req's completion into the ring, for syslet_reap(). */
 void sl_cq_post_locked(struct syslet_ctx *ctx, struct sl_req *req);

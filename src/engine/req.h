@@ -203,7 +203,7 @@ static inline void sl_req_wait(struct sl_req *req, int yields)
 		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE) ==
 		    SL_DONE_YES)
 			return;
-		if (!sl_yield(&req->done, SL_DONE_NO))
+		if (!sl_yield())
 			break;
 	}
 	while (!sl_req_done_or_sleep(req))

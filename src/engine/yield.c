@@ -10,16 +10,19 @@
  * slice, a millisecond or more, and a futex wake would have been three
  * orders of magnitude quicker (scripts/bench --contend).
  *
- * So each yield is timed.  One that comes back late with nothing done
- * shows the CPU busy: yields stop on that CPU for a while, and then one is
- * tried again; each further late one doubles the pause, up to a second, so
- * a machine that stays busy pays one slice a second, and one that becomes
- * quiet again gets its yields back within that second.  A yield that
- * comes back quickly resets the pause; a late one that finds the work
- * done proves nothing either way (the helper may have run here).  The
- * state is
- * per CPU and shared by the process's threads; races between them only
- * cost an extra or a missed yield.
+ * So each yield is timed.  One that comes back late shows the CPU busy:
+ * yields stop on that CPU for a while, and then one is tried again; each
+ * further late one doubles the pause, up to a second, so a machine that
+ * stays busy pays one slice a second, and one that becomes quiet again
+ * gets its yields back within that second.  A quick yield resets the
+ * pause.  A late one counts even when the work is done by then: with both
+ * sides yielding, each finds the other's step done, but only after
+ * someone else's slice (perf sched: caller and helper both switched out
+ * runnable, a 1-3 ms slice of a CPU hog between every two steps); and a
+ * helper whose call kept this CPU that long makes a futex wake's few
+ * microseconds cheap anyway.  The state is per CPU and shared by the
+ * process's threads; races between them only cost an extra or a missed
+ * yield.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -36,7 +39,7 @@ static struct {
 	int64_t pause;	   /* the next pause, 0: PAUSE_MIN_NS */
 } __attribute__((aligned(64))) cpus[NCPU];
 
-bool sl_yield(const uint32_t *word, uint32_t was)
+bool sl_yield(void)
 {
 	int cpu = sched_getcpu();
 	int64_t t0, took, pause;
@@ -54,10 +57,6 @@ bool sl_yield(const uint32_t *word, uint32_t was)
 			__atomic_store_n(&cpus[i].pause, 0, __ATOMIC_RELAXED);
 		return true;
 	}
-	/* Late, but the work was done: perhaps by the helper on this CPU,
-	 * perhaps elsewhere while someone else ran here.  No verdict. */
-	if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != was)
-		return true;
 	if (!pause)
 		pause = PAUSE_MIN_NS;
 	__atomic_store_n(&cpus[i].off_until, t0 + took + pause,

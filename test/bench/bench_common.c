@@ -282,8 +282,15 @@ void bench_busy_report(const struct bench_busy *start)
 
 	bench_busy_read(&now);
 	total = (double)(now.total - start->total);
-	if (total <= 0)
+	if (total <= 0) {
+		/* Shorter than a clock tick: /proc/stat has not moved. */
+		printf("   CPU time used meanwhile: too short to measure (under "
+		       "one clock tick)\n");
+		if (bench_hogs)
+			printf("   (our %d CPU hogs, not counted above)\n",
+			       bench_hogs);
 		return;
+	}
 	hogs = 100.0 * (double)(now.hogs - start->hogs) / total;
 	others = (double)(now.busy - start->busy) -
 		 (double)(now.self - start->self) -
