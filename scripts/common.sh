@@ -10,6 +10,7 @@ SYSLET_PKGS=(build-essential autoconf automake libtool pkg-config clang
 	libclang-rt-14-dev # clang's sanitizer and libFuzzer runtimes (only a Recommends of clang)
 	clang-format       # make check-format
 	libxml2-utils      # xmllint: the flame graph is well-formed XML
+	strace             # counts the engine's own tries (test/preload/nomode_hint.sh)
 	chromium)          # the flame graph opened in a browser (test/report/flamegraph_shot.sh)
 
 syslet_log() { printf '== %s\n' "$*" >&2; }

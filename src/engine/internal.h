@@ -233,6 +233,9 @@ bool sl_fd_is_file(int fd); /* a regular file or a block device */
 /* Was @fd a socket when sl_fd_is_file() last looked?  A hint only. */
 bool sl_fd_sock_hint(int fd);
 void sl_fd_not_sock(int fd);
+/* Did a non-blocking write of @fd last get EOPNOTSUPP?  A hint only. */
+bool sl_fd_nomode_hint(int fd);
+void sl_fd_nomode(int fd, bool nomode);
 /* Kernel files (procfs, sysfs) have no non-blocking mode but never wait. */
 bool sl_fd_never_waits(int fd);
 

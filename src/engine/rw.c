@@ -225,8 +225,14 @@ int sl_rw_attempt(struct sl_rw *rw, long *ret)
 			return how;
 	}
 
+	/* A write with nothing done yet, to a file known to refuse the try. */
+	if (rw->op == SL_RW_WRITE && !rw->acc && sl_fd_nomode_hint(rw->fd))
+		return SL_TRY_NOMODE;
 	for (;;) {
 		long r = rw_step(rw, true, 0);
+
+		if (rw->op == SL_RW_WRITE && !rw->acc)
+			sl_fd_nomode(rw->fd, r == -EOPNOTSUPP);
 
 		/*
 		 * O_NONBLOCK makes EAGAIN the answer, except on a regular
