@@ -212,10 +212,16 @@ static void run(struct ss_slot *s)
 	 */
 	if (!want)
 		goto home;
-	if (want == sl_ident_self(sl_ident_tracked) &&
-	    !sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
-		settle(s, r);
-		return;
+	if (want == sl_ident_self(sl_ident_tracked)) {
+		switch (sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
+		case 0:
+			settle(s, r);
+			return;
+		case SL_NOMODE:
+			/* No way to try it: made natively by its caller, as
+			 * the shim makes it (a log's write, not a hand-off). */
+			goto home;
+		}
 	}
 	/*
 	 * A wait that would block waits natively: a helper cannot shorten

@@ -98,9 +98,13 @@ static int nowait(int nr, const struct sl_sysent *e, const long *a,
 	default:
 		break;
 	}
-	if (how == SL_TRY_NOMODE)
-		how = strict && !sl_fd_never_waits(rw->fd) ? SL_TRY_BLOCK
-							   : SL_TRY_NATIVE;
+	if (how == SL_TRY_NOMODE) {
+		if (strict && !sl_fd_never_waits(rw->fd)) {
+			rw->op = SL_RW_NONE;
+			return SL_NOMODE;
+		}
+		how = SL_TRY_NATIVE;
+	}
 	if (how == SL_TRY_NATIVE) {
 		rw->op = SL_RW_NONE;
 		*ret = sl_sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);

@@ -147,10 +147,13 @@ struct sl_rw {
 /*
  * 0 with *@ret the call's result if it was made without blocking;
  * SL_WOULDBLOCK if it would block (@rw then says what part was done).
- * sl_nowait_strict() never lets a call block; sl_nowait() makes calls
- * that cannot be tried (SL_NB_INLINE) too.
+ * sl_nowait_strict() never lets a call block: SL_NOMODE for a file that
+ * has no non-blocking mode (a buffered write to ext4), nothing done, which
+ * its caller makes natively, as sl_nowait() does with it and with calls
+ * that cannot be tried (SL_NB_INLINE).
  */
 #define SL_WOULDBLOCK 1
+#define SL_NOMODE 2
 int sl_nowait_strict(int nr, const struct sl_sysent *e, const long *args,
 		     struct sl_rw *rw, long *ret);
 int sl_nowait(int nr, const struct sl_sysent *e, const long *args,

@@ -5,7 +5,10 @@
  * every write to it is not asked twice (fd.c, rw.c).  The hint is never
  * trusted for a result: the number closed and reused for a pipe still
  * writes and reads as natively.  nomode_hint.sh counts the engine's
- * refused tries with strace.
+ * refused tries with strace.  No write here could wait for long, and none
+ * goes to a helper: under the backstop (bs_nomode_hint.sh) a caught write
+ * that cannot be tried is made by its caller, as under the shim, not
+ * handed over (listener.c).
  */
 #include "ptest.h"
 
