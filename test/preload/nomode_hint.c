@@ -18,6 +18,7 @@
 
 int main(void)
 {
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz";
 	char path[] = "nomode_hint.XXXXXX", buf[16];
 	struct iovec v = { .iov_base = "?", .iov_len = 1 };
 	int fd, p[2], i;
@@ -33,8 +34,7 @@ int main(void)
 	PT_CHECK(ftruncate(fd, 0) == 0);
 	PT_CHECK(lseek(fd, 0, SEEK_SET) == 0);
 	for (i = 0; i < WRITES; i++)
-		PT_CHECK(write(fd, "abcdefghijklmnopqrstuvwxyz" + i % 26, 1) ==
-			 1);
+		PT_CHECK(write(fd, &letters[i % 26], 1) == 1);
 	printf("file size after %d writes: %ld\n", WRITES,
 	       (long)lseek(fd, 0, SEEK_END));
 	PT_CHECK(pread(fd, buf, 4, 26) == 4);
