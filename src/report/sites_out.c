@@ -23,15 +23,31 @@ struct ref {
 };
 
 /* Candidates by time freed, then the rest by time blocked. */
+/*
+ * Candidates that free at least RANK_SHARE of their loops' time first, by
+ * time freed; the rest by time blocked.  A candidate that frees less
+ * (nginx's access-log write, 0.3% x1.00) would otherwise rank above a
+ * worker's seconds of blocking, though converting it gains nothing.
+ */
+#define RANK_SHARE 0.001
+
+static bool ranks_first(const struct rp_gain *g)
+{
+	return g->candidate && g->share >= RANK_SHARE;
+}
+
 static int by_gain(const void *a, const void *b)
 {
 	const struct ref *rx = a, *ry = b;
 	const struct rp_site *x = rx->s, *y = ry->s;
 
-	if (rx->g.candidate != ry->g.candidate)
-		return rx->g.candidate ? -1 : 1;
+	if (ranks_first(&rx->g) != ranks_first(&ry->g))
+		return ranks_first(&rx->g) ? -1 : 1;
+	if (!ranks_first(&rx->g))
+		goto blocked; /* among the rest, by what they blocked */
 	if (rx->g.freed_ns != ry->g.freed_ns)
 		return rx->g.freed_ns < ry->g.freed_ns ? 1 : -1;
+blocked:
 	if (x->blocked_ns != y->blocked_ns)
 		return x->blocked_ns < y->blocked_ns ? 1 : -1;
 	if (x->calls != y->calls)

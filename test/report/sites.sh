@@ -78,6 +78,29 @@ grep "slow_site" "$tmp/sites" | grep "evloop\\[$loop\\]\\*" >/dev/null ||
 	{ echo "FAIL: slow_site not on the event loop evloop[$loop]*"; exit 1; }
 grep "worker_site" "$tmp/sites" | grep "worker\\[$worker\\] " >/dev/null ||
 	{ echo "FAIL: worker_site not on worker[$worker]"; exit 1; }
+# A candidate that frees under 0.1% of its loop's time (1 us here) ranks
+# with the rest, by time blocked: after worker_site's milliseconds.
+python3 - "$tmp/r.json" "$tmp/tiny.json" <<'PY' || { echo "FAIL: making tiny.json"; exit 1; }
+import copy, json, sys
+r = json.load(open(sys.argv[1]))
+p = r['processes'][0]
+slow = [s for s in p['sites'] if s['frames'][0]['function'] == 'slow_site'][0]
+tiny = copy.deepcopy(slow)
+tiny['frames'][0]['function'] = 'tiny_site'
+tiny['frames'][0]['offset'] += 1 # another site, not slow_site's again
+tiny['calls'] = tiny['would_block'] = 1
+tiny['blocked_ns'] = tiny['loop_blocked_ns'] = 1000
+p['sites'].append(tiny)
+json.dump(r, open(sys.argv[2], 'w'))
+PY
+"$syslet" report --sites "$tmp/tiny.json" >"$tmp/sites-tiny" 2>"$tmp/err" ||
+	{ cat "$tmp/err"; echo "FAIL: --sites of tiny.json"; exit 1; }
+cat "$tmp/sites-tiny"
+sed -n 2p "$tmp/sites-tiny" | grep slow_site >/dev/null &&
+	awk '/worker_site/ { w = NR } /tiny_site/ { t = NR } END { exit !(w && t > w) }' \
+		"$tmp/sites-tiny" &&
+	grep tiny_site "$tmp/sites-tiny" | grep -E " read +0\.0% x1\.00 " >/dev/null ||
+	{ echo "FAIL: --sites: a 0.0% candidate ranks above worker_site, or shows no gain"; exit 1; }
 
 "$syslet" report --threads "$tmp/r.json" >"$tmp/threads" 2>"$tmp/err" ||
 	{ cat "$tmp/err"; echo "FAIL: --threads"; exit 1; }
