@@ -67,6 +67,20 @@ static void assert_default(const struct sp_policy *p)
 	ck_assert(!memcmp(p->value, d.value, sizeof(d.value)));
 }
 
+/* The default policy's table is the per-call default, call by call. */
+START_TEST(test_default_table)
+{
+	struct sp_policy d;
+	int nr;
+
+	sp_policy_default(&d);
+	for (nr = 0; nr < SL_SYSTAB_MAX; nr++)
+		ck_assert_int_eq(d.route[nr], sp_default_route(nr));
+	ck_assert_int_eq(d.route[SYS_read], SP_NOWAIT);
+	ck_assert_int_eq(d.route[SYS_getpid], SP_NATIVE);
+}
+END_TEST
+
 START_TEST(test_empty)
 {
 	static const char *const texts[] = {
@@ -542,6 +556,7 @@ static Suite *policy_suite(void)
 	Suite *s = suite_create("policy");
 	TCase *tc = tcase_create("policy");
 
+	tcase_add_test(tc, test_default_table);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_settings);
