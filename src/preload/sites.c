@@ -72,18 +72,26 @@ static __thread bool unwinding;
  * guess: the same PCs, and where the walk ended (a frame with no caller:
  * its PC's tables say so; a zero return address: a slot checked too).
  *
- * The rule does not hold for a frame whose CFA is reckoned from its frame
- * pointer (alloca, variable-length arrays, a realigned stack, code built
- * with frame pointers): the same PC and stack pointer can sit below a
- * caller at another address.  The compilers make such a frame in two
- * forms, both seen from the frame itself (from_bp()); nor does the rule
- * hold for a signal frame (the interrupted PC is read from the signal
- * context, flagged by _Unwind_GetIPInfo) or for a return address that is
- * not at CFA - 8 (checked against the stack itself).  A stack with any
- * such frame is not kept: it is unwound every time.  What is left is
- * hand-written assembly whose CFA is another register's, and libraries
- * unloaded and others loaded at the same address since (dlclose): known
- * limits.
+ * A frame whose CFA is reckoned from its frame pointer (alloca,
+ * variable-length arrays, a realigned stack, code built with frame
+ * pointers, as Debian builds PostgreSQL) can have the same PC and stack
+ * pointer below a caller at another address; its CFA follows from its
+ * rbp instead.  The compilers make such a frame in two forms, both seen
+ * from the frame itself (from_bp()).  For it the cache checks its rbp as
+ * well, at the slot it was restored from: where the nearest frame inwards
+ * that changed rbp saved it, among the callee-saved registers at the top
+ * of that frame (bp_from()), at worst stack_of()'s own saved rbp; a
+ * realigned frame's CFA saved at rbp - 8 is checked too.  With the same
+ * PCs, stack pointers and rbp, each frame's CFA is the same again.  A
+ * stack is not kept, and is unwound every time, if such a slot cannot be
+ * told, if it has a signal frame (the interrupted PC is read from the
+ * signal context, flagged by _Unwind_GetIPInfo), or a return address that
+ * is not at CFA - 8 (checked against the stack itself).  What is left out
+ * of the argument: hand-written assembly whose CFA is reckoned from
+ * another register, a frame that saves rbp somewhere else than with the
+ * other callee-saved registers and uses it for a value equal to its
+ * caller's, and libraries unloaded with others loaded at the same
+ * address since (dlclose).
  *
  * SYSLET_STACKS=full turns the cache off; SYSLET_STACKS=check unwinds
  * every stack, compares it with the cache's where that has it, and says
@@ -91,13 +99,15 @@ static __thread bool unwinding;
  * (tests and benchmarks).
  */
 #define STACK_WAYS 16
-#define STACK_SLOTS (SR_FRAMES + 8) /* the shim's frames, the program's */
+#define STACK_FRAMES (SR_FRAMES + 8) /* the shim's frames, the program's */
+#define STACK_CHECKS (2 * STACK_FRAMES)
 
 struct stack {
-	uintptr_t cfa;		   /* key: stack_of()'s CFA; 0: empty */
-	uint8_t nslots, first, n;  /* pc[0..n) = val[first..first + n) */
-	int32_t off[STACK_SLOTS];  /* slot i at cfa + off[i] ... */
-	uint64_t val[STACK_SLOTS]; /* ... holds val[i] */
+	uintptr_t cfa; /* key: stack_of()'s CFA; 0: empty */
+	uint8_t nchecks, n;
+	int32_t off[STACK_CHECKS];  /* the word at cfa + off[i] ... */
+	uint64_t val[STACK_CHECKS]; /* ... holds val[i] */
+	uint64_t pc[SR_FRAMES];	    /* the program's frames */
 };
 
 /* A thread's cache: one per slot of the stats file (the thread that
@@ -117,8 +127,8 @@ struct walk {
 	unsigned int n;
 	/* Every frame, the shim's too: its PC, SP (its callee's CFA) and
 	 * rbp, for the cache; @keep while they can be cached. */
-	unsigned int nall, first;
-	uint64_t ip[STACK_SLOTS], sp[STACK_SLOTS], bp[STACK_SLOTS];
+	unsigned int nall;
+	uint64_t ip[STACK_FRAMES], sp[STACK_FRAMES], bp[STACK_FRAMES];
 	bool keep;
 };
 
@@ -129,7 +139,7 @@ static _Unwind_Reason_Code one_frame(struct _Unwind_Context *ctx, void *arg)
 	uintptr_t pc =
 		(uintptr_t)(get_ip_info ? get_ip_info(ctx, &sig) : get_ip(ctx));
 
-	if (w->keep && w->nall < STACK_SLOTS && !sig && get_cfa && get_gr) {
+	if (w->keep && w->nall < STACK_FRAMES && !sig && get_cfa && get_gr) {
 		w->ip[w->nall] = pc;
 		w->sp[w->nall] = get_cfa(ctx);
 		w->bp[w->nall] = get_gr(ctx, 6); /* DWARF register 6: rbp */
@@ -143,8 +153,6 @@ static _Unwind_Reason_Code one_frame(struct _Unwind_Context *ctx, void *arg)
 	 * the site is where the program called. */
 	if (pc >= shim_lo && pc < shim_hi && !w->n)
 		return _URC_NO_REASON;
-	if (!w->n)
-		w->first = w->nall - 1; /* meaningful while @keep */
 	w->pc[w->n++] = pc;
 	return w->n < SR_FRAMES ? _URC_NO_REASON : _URC_END_OF_STACK;
 }
@@ -165,12 +173,63 @@ static bool from_bp(uint64_t bp, uint64_t sp, uint64_t cfa)
 	       (bp - 8 >= sp && *(const uint64_t *)(bp - 8) == cfa);
 }
 
-/* The walk @w, made from stack_of() whose CFA is @cfa, into the cache if
- * every frame's stack pointer follows from the one before (above). */
+/*
+ * Where frame @k's rbp was restored from: the slot of the nearest frame
+ * inwards that saved it and changed it (the compilers save it with the
+ * other callee-saved registers at the top of the frame, so in its 8 words
+ * below the return address, where it must be the only word of that
+ * value); 0 if a frame changed it and we cannot tell where it saved it.
+ * Frame 0, stack_of(), saves it at its CFA - 16 (frame pointer).
+ */
+static uint64_t bp_from(const struct walk *w, unsigned int k)
+{
+	uint64_t v = w->bp[k], a, lo, at;
+	unsigned int j, found;
+
+	for (j = k; j-- > 1;) {
+		lo = w->sp[j + 1] - 72 > w->sp[j] ? w->sp[j + 1] - 72
+						  : w->sp[j];
+		for (found = 0, at = 0, a = w->sp[j + 1] - 16; a >= lo; a -= 8)
+			if (*(const uint64_t *)a == v) {
+				found++;
+				at = a;
+			}
+		if (found == 1)
+			return at;
+		if (found || w->bp[j] != v)
+			return 0;
+		/* Not saved here, and the same: frame j left it alone. */
+	}
+	a = w->sp[1] - 16;
+	return *(const uint64_t *)a == v ? a : 0;
+}
+
+static bool check_add(struct stack *c, uintptr_t cfa, uint64_t at, uint64_t val)
+{
+	int64_t off = (int64_t)(at - cfa);
+
+	/* At most stack_of()'s saved rbp, below its CFA. */
+	if (c->nchecks >= STACK_CHECKS || off < -16 || off > INT32_MAX)
+		return false;
+	c->off[c->nchecks] = (int32_t)off;
+	c->val[c->nchecks++] = val;
+	return true;
+}
+
+/*
+ * The walk @w, made from stack_of() whose CFA is @cfa, into the cache @cs
+ * with the checks that make it the unwinder's (above), in the order of
+ * the frames, so that each check reads a word of the live stack once the
+ * ones before it held: frame k's return address, at SP(k) - 8; for a
+ * frame whose CFA comes from rbp, the slot its rbp came from (and for a
+ * realigned stack, the CFA saved at rbp - 8).  Not kept if anything is
+ * not as that needs.
+ */
 static void cache_put(struct stacks *cs, const struct walk *w, uintptr_t cfa)
 {
 	unsigned int k, nall = w->nall;
 	struct stack *c;
+	uint64_t at;
 
 	if (!w->keep || w->nall < 2 || !w->n || w->sp[1] != cfa)
 		return;
@@ -178,26 +237,29 @@ static void cache_put(struct stacks *cs, const struct walk *w, uintptr_t cfa)
 	 * has no caller (its return address undefined, as _start's is). */
 	if (!w->ip[nall - 1] && *(const uint64_t *)(w->sp[nall - 1] - 8))
 		nall--;
-	for (k = 1; k < nall; k++) {
-		const uint64_t *slot = (const uint64_t *)(w->sp[k] - 8);
-
-		/* The return address where the next walk will look for it. */
-		if (w->sp[k] <= w->sp[k - 1] || *slot != w->ip[k] ||
-		    w->sp[k] - cfa > INT32_MAX)
-			return;
-		/* Frame k's CFA, SP(k + 1), not from its frame pointer. */
-		if (k + 1 < w->nall &&
-		    from_bp(w->bp[k], w->sp[k], w->sp[k + 1]))
-			return;
-	}
 	c = &cs->way[cs->next++ % STACK_WAYS];
+	c->cfa = 0;
+	c->nchecks = 0;
 	for (k = 1; k < nall; k++) {
-		c->off[k - 1] = (int32_t)(w->sp[k] - 8 - cfa);
-		c->val[k - 1] = w->ip[k];
+		/* The return address where the next walk will look for it. */
+		if (w->sp[k] <= w->sp[k - 1] ||
+		    *(const uint64_t *)(w->sp[k] - 8) != w->ip[k] ||
+		    !check_add(c, cfa, w->sp[k] - 8, w->ip[k]))
+			return;
+		/* Frame k's CFA, SP(k + 1), if it comes from rbp. */
+		if (k + 1 >= w->nall ||
+		    !from_bp(w->bp[k], w->sp[k], w->sp[k + 1]))
+			continue;
+		at = bp_from(w, k);
+		if (!at || !check_add(c, cfa, at, w->bp[k]))
+			return;
+		if (w->bp[k] + 16 != w->sp[k + 1] &&
+		    !check_add(c, cfa, w->bp[k] - 8, w->sp[k + 1]))
+			return;
 	}
-	c->nslots = (uint8_t)(nall - 1);
-	c->first = (uint8_t)(w->first - 1);
 	c->n = (uint8_t)w->n;
+	for (k = 0; k < w->n; k++)
+		c->pc[k] = w->pc[k];
 	c->cfa = cfa;
 }
 
@@ -212,11 +274,11 @@ cache_get(const struct stacks *cs, uintptr_t cfa)
 
 		if (c->cfa != cfa)
 			continue;
-		for (k = 0; k < c->nslots; k++)
+		for (k = 0; k < c->nchecks; k++)
 			if (*(const volatile uint64_t *)(cfa + c->off[k]) !=
 			    c->val[k])
 				break;
-		if (k == c->nslots)
+		if (k == c->nchecks)
 			return c;
 	}
 	return 0;
@@ -232,7 +294,7 @@ static void check_hit(const struct stack *c, const struct walk *w)
 	bool same = c->n == w->n;
 
 	for (i = 0; same && i < c->n; i++)
-		same = w->pc[i] == c->val[c->first + i];
+		same = w->pc[i] == c->pc[i];
 	__atomic_fetch_add(&check_hits, 1, __ATOMIC_RELAXED);
 	if (!same)
 		__atomic_fetch_add(&check_diff, 1, __ATOMIC_RELAXED);
@@ -279,10 +341,10 @@ static __attribute__((noinline)) void stack_of(struct stacks *cs,
 	if (c && cache_mode == 1) {
 		w->n = c->n;
 		for (i = 0; i < c->n; i++)
-			w->pc[i] = c->val[c->first + i];
+			w->pc[i] = c->pc[i];
 		return;
 	}
-	w->n = w->nall = w->first = 0;
+	w->n = w->nall = 0;
 	w->keep = cs != 0;
 	unwind(one_frame, w);
 	if (cache_mode == 2)
@@ -347,7 +409,7 @@ void shim_sites_init(const char *mode)
 		caches = p == MAP_FAILED ? 0 : p; /* none: unwind them all */
 	}
 	/* Its first use, here; and nothing of it kept. */
-	w.n = w.nall = w.first = 0;
+	w.n = w.nall = 0;
 	w.keep = false;
 	unwind(one_frame, &w);
 }
