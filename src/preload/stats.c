@@ -29,11 +29,12 @@ static __thread unsigned int my_gen;
 static __thread unsigned int my_unsampled;
 static __thread bool my_loop;
 /* When this thread last read its name (name_self()): a system call, so
- * at its claim and then at most once a millisecond, on any counted call.
- * The name kept is the one it had at a counted call no more than 1 ms
- * before its last. */
+ * at its claim and then at most once in 10 ms, on any counted call (some
+ * 100 a second at most, where nginx's workers make 60,000 counted calls a
+ * second each).  The name kept is the one it had at a counted call no
+ * more than 10 ms before its last. */
 static __thread uint64_t my_name_ns;
-#define NAME_NS 1000000u
+#define NAME_NS 10000000u
 /*
  * The call this thread is about to make natively though its try said it
  * would block (a pure wait kept on the caller, SL_CALL_NATIVE_WAIT): the
