@@ -122,6 +122,10 @@ struct stacks {
 static struct stacks *caches; /* [SR_SLOTS - 1], mapped at load time */
 static int cache_mode = 1;    /* 0: off, 1: on, 2: check */
 
+/* What reads the program's stack words (a sanitizer's redzones among
+ * them) reads them uninstrumented. */
+#define NO_ASAN __attribute__((no_sanitize_address))
+
 struct walk {
 	uint64_t pc[SR_FRAMES];
 	unsigned int n;
@@ -165,7 +169,7 @@ static _Unwind_Reason_Code one_frame(struct _Unwind_Context *ctx, void *arg)
  * DRAP), the CFA saved at rbp - 8.  An rbp that points elsewhere into the
  * frame holds the address of a local.
  */
-static bool from_bp(uint64_t bp, uint64_t sp, uint64_t cfa)
+NO_ASAN static bool from_bp(uint64_t bp, uint64_t sp, uint64_t cfa)
 {
 	if (bp < sp || bp >= cfa)
 		return false;
@@ -181,7 +185,7 @@ static bool from_bp(uint64_t bp, uint64_t sp, uint64_t cfa)
  * value); 0 if a frame changed it and we cannot tell where it saved it.
  * Frame 0, stack_of(), saves it at its CFA - 16 (frame pointer).
  */
-static uint64_t bp_from(const struct walk *w, unsigned int k)
+NO_ASAN static uint64_t bp_from(const struct walk *w, unsigned int k)
 {
 	uint64_t v = w->bp[k], a, lo, at;
 	unsigned int j, found;
@@ -225,7 +229,8 @@ static bool check_add(struct stack *c, uintptr_t cfa, uint64_t at, uint64_t val)
  * realigned stack, the CFA saved at rbp - 8).  Not kept if anything is
  * not as that needs.
  */
-static void cache_put(struct stacks *cs, const struct walk *w, uintptr_t cfa)
+NO_ASAN static void cache_put(struct stacks *cs, const struct walk *w,
+			      uintptr_t cfa)
 {
 	unsigned int i, k, nall = w->nall;
 	struct stack *c;
@@ -265,8 +270,8 @@ static void cache_put(struct stacks *cs, const struct walk *w, uintptr_t cfa)
 }
 
 /* The cached stack whose slots all hold the same again, or NULL. */
-__attribute__((no_sanitize_address)) static const struct stack *
-cache_get(const struct stacks *cs, uintptr_t cfa)
+NO_ASAN static const struct stack *cache_get(const struct stacks *cs,
+					     uintptr_t cfa)
 {
 	unsigned int i, k;
 
