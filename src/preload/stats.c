@@ -28,6 +28,13 @@ static __thread unsigned int my_gen;
  * an event loop's wait (layout.h, sr_is_wait()). */
 static __thread unsigned int my_unsampled;
 static __thread bool my_loop;
+/* When this thread last read its name (name_self()): a system call, so
+ * at its claim and then at most once in 10 ms, on any counted call (some
+ * 100 a second at most, where nginx's workers make 60,000 counted calls a
+ * second each).  The name kept is the one it had at a counted call no
+ * more than 10 ms before its last. */
+static __thread uint64_t my_name_ns;
+#define NAME_NS 10000000u
 /*
  * The call this thread is about to make natively though its try said it
  * would block (a pure wait kept on the caller, SL_CALL_NATIVE_WAIT): the
@@ -85,6 +92,7 @@ static struct sr_slot *slot_self(struct sr_file *f, uint64_t t0)
 	my_unsampled = 0;
 	my_loop = false;
 	name_self(f, my_slot);
+	my_name_ns = t0;
 	return my_slot;
 }
 
@@ -120,6 +128,10 @@ static void count(int nr, int route, bool blocked, uint64_t t0, long ret)
 	if (ret > 0 && moves_bytes[nr])
 		add(&e->bytes, (uint64_t)ret);
 	__atomic_store_n(&s->last_ns, t1, __ATOMIC_RELAXED);
+	if (sl_unlikely(t1 - my_name_ns >= NAME_NS)) {
+		name_self(f, s); /* a name set since */
+		my_name_ns = t1;
+	}
 	/* Sites: calls that blocked, and a sample of the rest.  Not the
 	 * waits of an event loop (idle, counted per thread), nor trapped
 	 * calls (counted on the listener, whose stack is its own). */
@@ -129,8 +141,6 @@ static void count(int nr, int route, bool blocked, uint64_t t0, long ret)
 		return;
 	if (!blocked && my_unsampled++ % SR_SAMPLE)
 		return;
-	if (blocked)
-		name_self(f, s); /* a name set since the claim */
 	shim_sites_record(f, (unsigned int)(s - f->slot), nr, blocked, ns,
 			  my_loop);
 }

@@ -26,10 +26,11 @@ void shim_stats_count(int nr, int route, uint64_t t0, long ret);
 /* shim_run() with the call counted (run.c sends it here when on). */
 long shim_stats_run(int nr, long *args, bool restart);
 
-/* sites.c: the unwinder, found at load time; one call's stack into
+/* sites.c: the unwinder, found at load time (@mode: SYSLET_STACKS, "full"
+ * or "check" for the cache of stacks, or NULL); one call's stack into
  * @f's table of sites, made by the thread of slot @slot, @loop if that
  * thread runs an event loop. */
-void shim_sites_init(void);
+void shim_sites_init(const char *mode);
 void shim_sites_record(struct sr_file *f, unsigned int slot, int nr,
 		       bool blocked, uint64_t ns, bool loop);
 /* maps.c: @f's table of executable mappings, refreshed from

@@ -218,7 +218,7 @@ void shim_stats_init(void)
 		shim_stats_block_ns =
 			(uint64_t)shim_policy_value(SP_BLOCK_US) * 1000;
 	if (!stacks || strcmp(stacks, "0"))
-		shim_sites_init(); /* else no unwinder: no sites */
+		shim_sites_init(stacks); /* else no unwinder: no sites */
 	if (strlen(d) >= sizeof(dir)) {
 		file_failed(-ENAMETOOLONG);
 		return;

@@ -62,9 +62,9 @@ struct sr_entry {
 };
 
 struct sr_slot {
-	uint64_t tid;	  /* the claiming thread; 0 for the shared slot */
-	uint64_t last_ns; /* CLOCK_MONOTONIC of its last counted call */
-	char name[16]; /* its name (PR_GET_NAME), at claim and blocked calls */
+	uint64_t tid;	   /* the claiming thread; 0 for the shared slot */
+	uint64_t last_ns;  /* CLOCK_MONOTONIC of its last counted call */
+	char name[16];	   /* its name (PR_GET_NAME), re-read <= every 10 ms */
 	uint64_t first_ns; /* CLOCK_MONOTONIC when it claimed the slot */
 	uint64_t pad[3];   /* entries start on their own cache line */
 	struct sr_entry e[SR_NR_MAX];
