@@ -41,7 +41,10 @@ struct conn {
 	uint64_t ticks; /* what the asynchronous read reads */
 	long res;
 	struct syslet_atom at;
+	struct conn *next, **pprev; /* the live ones, freed at 'q' */
 };
+
+static struct conn *live;
 
 static long work_us = 3000, block_us = 3000;
 static struct syslet_ctx *ctx; /* --async */
@@ -129,6 +132,28 @@ static void completions(void)
 		}
 }
 
+static void drop(struct conn *c)
+{
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
+	close(c->fd);
+	close(c->tfd);
+	free(c);
+}
+
+/* 'q': everything given back, so that a leak checker finds nothing. */
+static int quit(int lfd, int ep)
+{
+	if (ctx)
+		syslet_ctx_destroy(ctx); /* the reads in flight first */
+	while (live)
+		drop(live);
+	close(ep);
+	close(lfd);
+	return 0;
+}
+
 static int serve(const char *path, int async)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -177,17 +202,20 @@ static int serve(const char *path, int async)
 				if (c->fd < 0 || c->tfd < 0 ||
 				    epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev))
 					die("accept");
+				c->next = live;
+				c->pprev = &live;
+				if (live)
+					live->pprev = &c->next;
+				live = c;
 				continue;
 			}
 			if (read(c->fd, &b, 1) != 1) {
 				epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, 0);
-				close(c->fd);
-				close(c->tfd);
-				free(c); /* the client is gone */
+				drop(c); /* the client is gone */
 				continue;
 			}
 			if (b == 'q')
-				return 0;
+				return quit(lfd, ep);
 			work();
 			if (async)
 				slow_site_async(c);
