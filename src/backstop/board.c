@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -91,10 +92,132 @@ int ss_board_join(struct ss_board *b, pid_t pid, pid_t tid)
 			continue;
 		__atomic_store_n(&b->e[i].tid, tid, __ATOMIC_RELEASE);
 		memset(b->e[i].held, 0, sizeof(b->e[i].held));
+		memset(b->e[i].svc, 0, sizeof(b->e[i].svc));
+		memset(b->e[i].in, 0, sizeof(b->e[i].in));
 		__atomic_store_n(&b->e[i].pid, pid, __ATOMIC_RELEASE);
 		return i;
 	}
 	return -ENOSPC;
+}
+
+void ss_board_svc(struct ss_board *b, int entry, int which, pid_t tid)
+{
+	__atomic_store_n(&b->e[entry].svc[which], tid, __ATOMIC_RELEASE);
+}
+
+/* Thread @tid of process @pid lives. */
+static bool lives(pid_t pid, pid_t tid)
+{
+	return pid > 0 && tid > 0 && sl_sys3(SYS_tgkill, pid, tid, 0) != -ESRCH;
+}
+
+bool ss_board_fwd_alive(const struct ss_board *b, int to, pid_t fwd)
+{
+	return __atomic_load_n(&b->e[to].svc[SS_SVC_FWD], __ATOMIC_ACQUIRE) ==
+		       fwd &&
+	       lives(__atomic_load_n(&b->e[to].pid, __ATOMIC_ACQUIRE), fwd);
+}
+
+int ss_board_owner(const struct ss_board *b, int self, pid_t tid, pid_t *fwd)
+{
+	int i, j;
+
+	for (i = 0; i < SS_BOARD_SLOTS; i++) {
+		pid_t pid = __atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE);
+
+		if (pid <= 0)
+			continue;
+		/* A TID is not reused while its thread lives: no tgkill(). */
+		if (__atomic_load_n(&b->e[i].tid, __ATOMIC_ACQUIRE) == tid)
+			return SS_OWNER_SVC;
+		for (j = 0; j < SS_SVC_N; j++)
+			if (__atomic_load_n(&b->e[i].svc[j],
+					    __ATOMIC_ACQUIRE) == tid)
+				return SS_OWNER_SVC;
+	}
+	for (i = 0; i < SS_BOARD_SLOTS; i++) {
+		pid_t pid = __atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE);
+		pid_t f = __atomic_load_n(&b->e[i].svc[SS_SVC_FWD],
+					  __ATOMIC_ACQUIRE);
+
+		/* An entry of the same process before its exec has no
+		 * forwarder left. */
+		if (i == self || pid <= 0 || !f ||
+		    sl_sys3(SYS_tgkill, pid, tid, 0) || !lives(pid, f))
+			continue;
+		*fwd = f;
+		return i;
+	}
+	return -1;
+}
+
+bool ss_board_forward(struct ss_board *b, int to, const struct seccomp_notif *n)
+{
+	struct ss_fwd *f;
+	uint32_t st;
+	int i;
+
+	for (i = 0; i < SS_INBOX; i++) {
+		f = &b->e[to].in[i];
+		st = SS_FWD_FREE;
+		if (!__atomic_compare_exchange_n(&f->state, &st, SS_FWD_WRITING,
+						 false, __ATOMIC_ACQUIRE,
+						 __ATOMIC_RELAXED))
+			continue;
+		f->n = *n;
+		__atomic_store_n(&f->state, SS_FWD_READY, __ATOMIC_RELEASE);
+		/* The forwarder stores inbox_sleep before it reads the
+		 * sequence and looks: it sees the call, or we see it wait. */
+		__atomic_add_fetch(&b->e[to].inbox_seq, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&b->e[to].inbox_sleep, __ATOMIC_SEQ_CST))
+			/* Shared, not private: the word is in another
+			 * process. */
+			sl_sys3(SYS_futex, &b->e[to].inbox_seq, FUTEX_WAKE, 1);
+		return true;
+	}
+	return false;
+}
+
+int ss_board_inbox_take(struct ss_board *b, int entry, struct seccomp_notif *n)
+{
+	struct ss_fwd *f;
+	uint32_t st;
+	int i;
+
+	for (i = 0; i < SS_INBOX; i++) {
+		f = &b->e[entry].in[i];
+		st = SS_FWD_READY;
+		if (__atomic_load_n(&f->state, __ATOMIC_ACQUIRE) != st ||
+		    !__atomic_compare_exchange_n(&f->state, &st, SS_FWD_TAKEN,
+						 false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED))
+			continue;
+		*n = f->n;
+		return i;
+	}
+	return -1;
+}
+
+void ss_board_inbox_done(struct ss_board *b, int entry, int i)
+{
+	__atomic_store_n(&b->e[entry].in[i].state, SS_FWD_FREE,
+			 __ATOMIC_RELEASE);
+}
+
+void ss_board_inbox_wait(struct ss_board *b, int entry)
+{
+	uint32_t *w = &b->e[entry].inbox_seq, seq;
+	int i;
+
+	__atomic_store_n(&b->e[entry].inbox_sleep, 1, __ATOMIC_SEQ_CST);
+	seq = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+	for (i = 0; i < SS_INBOX; i++)
+		if (__atomic_load_n(&b->e[entry].in[i].state,
+				    __ATOMIC_ACQUIRE) == SS_FWD_READY)
+			break;
+	if (i == SS_INBOX)
+		sl_sys4(SYS_futex, w, FUTEX_WAIT, seq, 0);
+	__atomic_store_n(&b->e[entry].inbox_sleep, 0, __ATOMIC_RELAXED);
 }
 
 void ss_board_closed_set(struct ss_board *b, pid_t tid)
@@ -172,6 +295,8 @@ void ss_board_release(struct ss_board *b, int entry, uint64_t id)
  */
 static bool held(const struct ss_board *b, uint64_t id)
 {
+	const struct ss_fwd *f;
+	uint32_t st;
 	int i, j;
 
 	for (i = 0; i < SS_BOARD_SLOTS; i++) {
@@ -179,8 +304,21 @@ static bool held(const struct ss_board *b, uint64_t id)
 			continue;
 		for (j = 0; j < SS_BOARD_CELLS; j++)
 			if (__atomic_load_n(&b->e[i].held[j],
-					    __ATOMIC_ACQUIRE) == id)
-				return alive(b, i);
+					    __ATOMIC_ACQUIRE) == id &&
+			    alive(b, i))
+				return true;
+		/* In its inbox, while its forwarder lives. */
+		for (j = 0; j < SS_INBOX; j++) {
+			f = &b->e[i].in[j];
+			st = __atomic_load_n(&f->state, __ATOMIC_ACQUIRE);
+			if ((st == SS_FWD_READY || st == SS_FWD_TAKEN) &&
+			    f->n.id == id &&
+			    lives(__atomic_load_n(&b->e[i].pid,
+						  __ATOMIC_ACQUIRE),
+				  __atomic_load_n(&b->e[i].svc[SS_SVC_FWD],
+						  __ATOMIC_ACQUIRE)))
+				return true;
+		}
 	}
 	return false;
 }

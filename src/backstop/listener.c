@@ -340,7 +340,8 @@ static bool guarded(const struct seccomp_notif *n)
 /*
  * Threads of ours seen lately, so that the common case costs no tgkill():
  * a TID is reused only after the kernel has handed out every other number
- * up to pid_max, which takes far longer than OURS_NS.
+ * up to pid_max, which takes far longer than OURS_NS.  Other processes'
+ * threads likewise, with the board's entry of their process.
  */
 #define OURS 64
 #define OURS_NS 100000000
@@ -348,21 +349,32 @@ static struct {
 	pid_t tid;
 	int64_t until;
 } ours[OURS];
+static struct {
+	pid_t tid;
+	int entry; /* or SS_OWNER_SVC */
+	pid_t fwd;
+	int64_t until;
+} owners[OURS];
 
 void ss_ours_reset(void)
 {
 	memset(ours, 0, sizeof(ours));
+	memset(owners, 0, sizeof(owners));
+}
+
+static int64_t coarse_now(void)
+{
+	struct timespec ts;
+
+	/* The coarse clock (vDSO, ticks of a few ms) is plenty here. */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static bool ours_is(pid_t tid)
 {
 	unsigned int i = (unsigned int)tid % OURS;
-	struct timespec ts;
-	int64_t now;
-
-	/* The coarse clock (vDSO, ticks of a few ms) is plenty here. */
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	int64_t now = coarse_now();
 
 	if (ours[i].tid == tid && now < ours[i].until)
 		return true;
@@ -373,6 +385,83 @@ static bool ours_is(pid_t tid)
 	return true;
 }
 
+/* Is @tid a thread of ours other than the listener? */
+static bool svc_is(pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < SS_SVC_N; i++)
+		if (ss_self.svc[i] == tid)
+			return true;
+	return false;
+}
+
+/* The board's entry for thread @tid of another process (board.h). */
+static int owner_of(pid_t tid)
+{
+	struct ss_board *b = ss_self.board;
+	unsigned int i = (unsigned int)tid % OURS;
+	int64_t now = coarse_now();
+	pid_t fwd = 0;
+	int to;
+
+	/* An entry seen lately, whose forwarder still lives (after an
+	 * exec the same TID is another image's, with another entry). */
+	if (owners[i].tid == tid && now < owners[i].until &&
+	    (owners[i].entry == SS_OWNER_SVC ||
+	     ss_board_fwd_alive(b, owners[i].entry, owners[i].fwd)))
+		return owners[i].entry;
+	to = ss_board_owner(b, ss_self.entry, tid, &fwd);
+	if (to == -1)
+		return to; /* it may start its listener any moment */
+	owners[i].tid = tid;
+	owners[i].entry = to;
+	owners[i].fwd = fwd;
+	owners[i].until = now + OURS_NS;
+	return to;
+}
+
+/*
+ * A call of another process: that process's listener makes it, on its own
+ * helpers, counted there; without one (a vfork() child, an image before
+ * its shim is up), or with its inbox full, it is made natively there.  A
+ * service thread's call is answered at once: it may be the very thread
+ * that would take it (glibc's setuid() broadcast).
+ */
+static void foreign(const struct seccomp_notif *n)
+{
+	pid_t tid = (pid_t)n->pid;
+	int nr = (int)n->data.nr;
+	int to = ss_self.board ? owner_of(tid) : -1;
+
+	if (to >= 0 && ss_board_forward(ss_self.board, to, n))
+		return;
+	/* Made natively: its process must read identities afresh. */
+	if (to >= 0 &&
+	    sl_ident_effect(nr, (const long *)n->data.args) != SL_IDENT_NONE)
+		__atomic_add_fetch(&ss_self.board->e[to].ident, 1,
+				   __ATOMIC_SEQ_CST);
+	if (to == SS_OWNER_SVC)
+		ss_reply(n->id, 0, true);
+	else
+		cont(n->id, tid, nr);
+}
+
+/* Another listener let an identity change of ours run natively. */
+static void ident_news(void)
+{
+	uint32_t g;
+
+	if (!ss_self.board || ss_self.entry < 0)
+		return;
+	g = __atomic_load_n(&ss_self.board->e[ss_self.entry].ident,
+			    __ATOMIC_SEQ_CST);
+	if (g != ss_self.ident_seen) {
+		ss_self.ident_seen = g;
+		sl_ident_changed();
+	}
+}
+
 void ss_handle(const struct seccomp_notif *n)
 {
 	const struct sl_sysent *e = sl_sys((int)n->data.nr);
@@ -381,9 +470,22 @@ void ss_handle(const struct seccomp_notif *n)
 	int nr = (int)n->data.nr, i;
 
 	note_closed(n);
-	/* Another process's call (a fork or spawn child): made there. */
-	if (!tid || n->data.arch != AUDIT_ARCH_X86_64 || !ours_is(tid)) {
+	if (!tid || n->data.arch != AUDIT_ARCH_X86_64) {
 		cont(n->id, tid, nr);
+		return;
+	}
+	if (!ours_is(tid)) {
+		foreign(n);
+		return;
+	}
+	ident_news();
+	/* Our own threads' calls (glibc's setuid() broadcast) are made
+	 * natively: one of them may be the thread that would make it. */
+	if (svc_is(tid)) {
+		if (sl_ident_effect(nr, (const long *)n->data.args) ==
+		    SL_IDENT_CHANGES)
+			sl_ident_changed();
+		ss_reply(n->id, 0, true);
 		return;
 	}
 	/* Back with a caught call: the one it made itself is over. */

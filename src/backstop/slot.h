@@ -56,6 +56,8 @@ struct ss_self {
 	pid_t pid;
 	struct ss_listener_ops ops;
 	struct ss_marks own_marks; /* when there is no board */
+	pid_t svc[SS_SVC_N];	   /* our threads besides the listener */
+	uint32_t ident_seen;	   /* the board's ident count, as seen */
 };
 extern struct ss_self ss_self;
 
@@ -75,7 +77,8 @@ void ss_reply_drop(struct ss_slot *s, long r);
  * calls that wait, and it takes a signalled one back (ss_slot_claim(),
  * ss_reply_drop()).
  */
-void ss_watch_start(void);
+/* Returns the watcher's TID, 0 if there is none. */
+pid_t ss_watch_start(void);
 void ss_watch_add(struct ss_slot *s);
 void ss_watch_done(void);
 void ss_watch_child(void);

@@ -39,6 +39,7 @@
 
 static uint32_t nwatched; /* futex word: slots on helpers */
 static bool started;
+static pid_t watcher;
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static unsigned long field(const char *buf, const char *name)
@@ -122,18 +123,22 @@ static void *watch_main(void *arg)
 	return 0;
 }
 
-void ss_watch_start(void)
+pid_t ss_watch_start(void)
 {
+	pid_t tid;
+
 	pthread_mutex_lock(&start_lock);
 	if (!started) {
 		/* No watcher: signals wait for the call's end. */
-		started = !sl_thread_start(watch_main, 0, "syslet-watch",
-					   64 * 1024);
+		started = !sl_thread_start_tid(watch_main, 0, "syslet-watch",
+					       64 * 1024, &watcher);
 		if (!started)
 			sl_warn_once("cannot start the seccomp signal watcher",
 				     EAGAIN);
 	}
+	tid = watcher;
 	pthread_mutex_unlock(&start_lock);
+	return tid;
 }
 
 void ss_watch_add(struct ss_slot *s)
@@ -154,5 +159,6 @@ void ss_watch_child(void)
 {
 	pthread_mutex_init(&start_lock, 0);
 	started = false;
+	watcher = 0;
 	nwatched = 0;
 }
