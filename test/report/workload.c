@@ -24,12 +24,16 @@
  *                        the child feeds a byte every millisecond (so most
  *                        of them wait); the parent prints "child PID" for
  *                        each and waits for them all
+ *   workload spawn ARGS  posix_spawn() of "workload ARGS", and wait for it
+ *   workload deep L ARGS fork, and exec "workload deep L-1 ARGS" in the
+ *                        child (at 0: "workload ARGS"); wait for it
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +301,50 @@ static int do_forks(const char *self, long c, long n, long m)
 	return rc;
 }
 
+extern char **environ;
+
+static int wait_for(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int do_spawn(char **argv)
+{
+	pid_t pid;
+
+	argv[1] = argv[0];
+	errno = posix_spawn(&pid, argv[0], 0, 0, argv + 1, environ);
+	if (errno)
+		die("posix_spawn");
+	return wait_for(pid);
+}
+
+static int do_deep(char **argv)
+{
+	char level[24];
+	long l = atol(argv[2]);
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		if (l > 0) {
+			snprintf(level, sizeof(level), "%ld", l - 1);
+			argv[2] = level;
+			execv(argv[0], argv);
+		} else {
+			argv[2] = argv[0];
+			execv(argv[0], argv + 2);
+		}
+		_exit(127);
+	}
+	return wait_for(pid);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, 0, _IONBF, 0);
@@ -313,7 +361,11 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "forks"))
 		return do_forks(argv[0], atol(argv[2]), atol(argv[3]),
 				atol(argv[4]));
+	if (argc > 2 && !strcmp(argv[1], "spawn"))
+		return do_spawn(argv);
+	if (argc > 3 && !strcmp(argv[1], "deep"))
+		return do_deep(argv);
 	fprintf(stderr, "usage: workload pipe|tree|raw N M | kill SIG M | "
-			"daemon M | forks C N M\n");
+			"daemon M | forks C N M | spawn ARGS | deep L ARGS\n");
 	return 2;
 }
