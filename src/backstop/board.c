@@ -269,11 +269,17 @@ bool ss_board_hold(struct ss_board *b, int entry, uint64_t id)
 	uint64_t *h = b->e[entry].held;
 	int i;
 
-	for (i = 0; i < SS_BOARD_CELLS; i++)
-		if (!__atomic_load_n(&h[i], __ATOMIC_RELAXED)) {
-			__atomic_store_n(&h[i], id, __ATOMIC_RELEASE);
+	uint64_t z;
+
+	/* The listener and the forwarder hold calls at once. */
+	for (i = 0; i < SS_BOARD_CELLS; i++) {
+		z = 0;
+		if (!__atomic_load_n(&h[i], __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&h[i], &z, id, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
 			return true;
-		}
+	}
 	return false;
 }
 
@@ -452,4 +458,71 @@ int ss_marks_take(struct ss_marks *m, pid_t tid)
 		return -1;
 	__atomic_fetch_sub(&m->n, 1, __ATOMIC_RELEASE);
 	return (int)(uint32_t)v;
+}
+
+void ss_board_inbox_stale(struct ss_board *b, int fd, struct ss_stale *st)
+{
+	struct seccomp_notif_resp r;
+	struct ss_stale now = { .n = 0 };
+	struct ss_fwd *f;
+	uint32_t ready;
+	uint64_t id;
+	int i, j, k;
+
+	for (i = 0; i < SS_BOARD_SLOTS; i++) {
+		if (__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE) <= 0)
+			continue;
+		for (j = 0; j < SS_INBOX; j++) {
+			f = &b->e[i].in[j];
+			if (__atomic_load_n(&f->state, __ATOMIC_ACQUIRE) !=
+			    SS_FWD_READY)
+				continue;
+			id = f->n.id;
+			for (k = 0; k < st->n && st->id[k] != id; k++)
+				;
+			if (k == st->n) {
+				if (now.n < SS_STALE_MAX)
+					now.id[now.n++] = id;
+				continue;
+			}
+			ready = SS_FWD_READY;
+			if (!__atomic_compare_exchange_n(
+				    &f->state, &ready, SS_FWD_TAKEN, false,
+				    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+				continue;
+			if (f->n.id == id) {
+				/* Natively: its process reads identities
+				 * afresh, its thread's handlers know. */
+				if (sl_ident_effect(
+					    (long)f->n.data.nr,
+					    (const long *)f->n.data.args) !=
+				    SL_IDENT_NONE)
+					__atomic_add_fetch(&b->e[i].ident, 1,
+							   __ATOMIC_SEQ_CST);
+				if (f->n.pid)
+					ss_marks_set(&b->marks, (pid_t)f->n.pid,
+						     (int)f->n.data.nr);
+				memset(&r, 0, sizeof(r));
+				r.id = id;
+				r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+				while (sl_sys3(SYS_ioctl, fd,
+					       SECCOMP_IOCTL_NOTIF_SEND,
+					       &r) == -EINTR)
+					;
+			} else {
+				/* Another call since: its forwarder lives,
+				 * and may have passed it by meanwhile. */
+				__atomic_store_n(&f->state, SS_FWD_READY,
+						 __ATOMIC_RELEASE);
+				__atomic_add_fetch(&b->e[i].inbox_seq, 1,
+						   __ATOMIC_SEQ_CST);
+				sl_sys3(SYS_futex, &b->e[i].inbox_seq,
+					FUTEX_WAKE, 1);
+				continue;
+			}
+			__atomic_store_n(&f->state, SS_FWD_FREE,
+					 __ATOMIC_RELEASE);
+		}
+	}
+	*st = now;
 }

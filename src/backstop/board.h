@@ -157,4 +157,18 @@ struct ss_orphans {
 };
 void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o);
 
+/*
+ * The keeper's look at the inboxes, every so often: a call still there,
+ * untaken, at two looks in a row has a forwarder that waits (in a call it
+ * tries, for the other end of a FIFO that waits behind it): it is answered
+ * CONTINUE, to be made natively, as the keeper does with a notification
+ * that no listener takes.
+ */
+#define SS_STALE_MAX 64
+struct ss_stale {
+	uint64_t id[SS_STALE_MAX];
+	int n;
+};
+void ss_board_inbox_stale(struct ss_board *b, int fd, struct ss_stale *st);
+
 #endif

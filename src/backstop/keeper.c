@@ -79,9 +79,9 @@ static void take(int fd, struct ss_board *b)
 	to = n.pid ? ss_board_owner(b, -1, (pid_t)n.pid, &fwd) : -1;
 	if (to >= 0 && ss_board_forward(b, to, &n))
 		return;
-	if (to >= 0 && sl_ident_effect((long)n.data.nr,
-				       (const long *)n.data.args) !=
-			       SL_IDENT_NONE)
+	if (to >= 0 &&
+	    sl_ident_effect((long)n.data.nr, (const long *)n.data.args) !=
+		    SL_IDENT_NONE)
 		__atomic_add_fetch(&b->e[to].ident, 1, __ATOMIC_SEQ_CST);
 	/* Made natively: marked for its thread's handlers (listener.h). */
 	if (n.pid && to != SS_OWNER_SVC)
@@ -104,6 +104,7 @@ static void serve(int fd, struct ss_board *b)
 {
 	struct timespec look = { 0, LOOK_NS };
 	struct ss_orphans orphans = { 0 };
+	struct ss_stale inbox = { .n = 0 };
 	int rd, stale = 0, looks = 0;
 
 	for (;;) {
@@ -111,6 +112,7 @@ static void serve(int fd, struct ss_board *b)
 			ss_board_orphans(b, fd, &orphans);
 		if (ss_board_listening(b)) {
 			sl_sys2(SYS_nanosleep, &look, 0);
+			ss_board_inbox_stale(b, fd, &inbox);
 			rd = readable(fd, 0);
 			if (rd < 0)
 				return;

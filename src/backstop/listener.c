@@ -341,26 +341,11 @@ static bool guarded(const struct seccomp_notif *n)
  * Threads of ours seen lately, so that the common case costs no tgkill():
  * a TID is reused only after the kernel has handed out every other number
  * up to pid_max, which takes far longer than OURS_NS.  Other processes'
- * threads likewise, with the board's entry of their process.
+ * threads likewise, with the board's entry of their process.  Each
+ * thread that runs ss_handle() (the listener, the forwarder) has its own
+ * (struct ss_seen, slot.h).
  */
-#define OURS 64
 #define OURS_NS 100000000
-static struct {
-	pid_t tid;
-	int64_t until;
-} ours[OURS];
-static struct {
-	pid_t tid;
-	int entry; /* or SS_OWNER_SVC */
-	pid_t fwd;
-	int64_t until;
-} owners[OURS];
-
-void ss_ours_reset(void)
-{
-	memset(ours, 0, sizeof(ours));
-	memset(owners, 0, sizeof(owners));
-}
 
 static int64_t coarse_now(void)
 {
@@ -371,17 +356,17 @@ static int64_t coarse_now(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static bool ours_is(pid_t tid)
+static bool ours_is(struct ss_seen *c, pid_t tid)
 {
-	unsigned int i = (unsigned int)tid % OURS;
+	unsigned int i = (unsigned int)tid % SS_SEEN;
 	int64_t now = coarse_now();
 
-	if (ours[i].tid == tid && now < ours[i].until)
+	if (c->ours[i].tid == tid && now < c->ours[i].until)
 		return true;
 	if (sl_sys3(SYS_tgkill, ss_self.pid, tid, 0))
 		return false;
-	ours[i].tid = tid;
-	ours[i].until = now + OURS_NS;
+	c->ours[i].tid = tid;
+	c->ours[i].until = now + OURS_NS;
 	return true;
 }
 
@@ -397,27 +382,27 @@ static bool svc_is(pid_t tid)
 }
 
 /* The board's entry for thread @tid of another process (board.h). */
-static int owner_of(pid_t tid)
+static int owner_of(struct ss_seen *c, pid_t tid)
 {
 	struct ss_board *b = ss_self.board;
-	unsigned int i = (unsigned int)tid % OURS;
+	unsigned int i = (unsigned int)tid % SS_SEEN;
 	int64_t now = coarse_now();
 	pid_t fwd = 0;
 	int to;
 
 	/* An entry seen lately, whose forwarder still lives (after an
 	 * exec the same TID is another image's, with another entry). */
-	if (owners[i].tid == tid && now < owners[i].until &&
-	    (owners[i].entry == SS_OWNER_SVC ||
-	     ss_board_fwd_alive(b, owners[i].entry, owners[i].fwd)))
-		return owners[i].entry;
+	if (c->owners[i].tid == tid && now < c->owners[i].until &&
+	    (c->owners[i].entry == SS_OWNER_SVC ||
+	     ss_board_fwd_alive(b, c->owners[i].entry, c->owners[i].fwd)))
+		return c->owners[i].entry;
 	to = ss_board_owner(b, ss_self.entry, tid, &fwd);
 	if (to == -1)
 		return to; /* it may start its listener any moment */
-	owners[i].tid = tid;
-	owners[i].entry = to;
-	owners[i].fwd = fwd;
-	owners[i].until = now + OURS_NS;
+	c->owners[i].tid = tid;
+	c->owners[i].entry = to;
+	c->owners[i].fwd = fwd;
+	c->owners[i].until = now + OURS_NS;
 	return to;
 }
 
@@ -428,11 +413,11 @@ static int owner_of(pid_t tid)
  * service thread's call is answered at once: it may be the very thread
  * that would take it (glibc's setuid() broadcast).
  */
-static void foreign(const struct seccomp_notif *n)
+static void foreign(struct ss_seen *c, const struct seccomp_notif *n)
 {
 	pid_t tid = (pid_t)n->pid;
 	int nr = (int)n->data.nr;
-	int to = ss_self.board ? owner_of(tid) : -1;
+	int to = ss_self.board ? owner_of(c, tid) : -1;
 
 	if (to >= 0 && ss_board_forward(ss_self.board, to, n))
 		return;
@@ -456,13 +441,11 @@ static void ident_news(void)
 		return;
 	g = __atomic_load_n(&ss_self.board->e[ss_self.entry].ident,
 			    __ATOMIC_SEQ_CST);
-	if (g != ss_self.ident_seen) {
-		ss_self.ident_seen = g;
+	if (g != __atomic_exchange_n(&ss_self.ident_seen, g, __ATOMIC_SEQ_CST))
 		sl_ident_changed();
-	}
 }
 
-void ss_handle(const struct seccomp_notif *n)
+void ss_handle(struct ss_seen *c, const struct seccomp_notif *n)
 {
 	const struct sl_sysent *e = sl_sys((int)n->data.nr);
 	pid_t tid = (pid_t)n->pid;
@@ -474,8 +457,8 @@ void ss_handle(const struct seccomp_notif *n)
 		cont(n->id, tid, nr);
 		return;
 	}
-	if (!ours_is(tid)) {
-		foreign(n);
+	if (!ours_is(c, tid)) {
+		foreign(c, n);
 		return;
 	}
 	ident_news();

@@ -61,11 +61,24 @@ struct ss_self {
 };
 extern struct ss_self ss_self;
 
-/* listener.c */
+/* listener.c.  ss_handle(): from the listener and the forwarder, each
+ * with its own cache of the threads it has seen. */
+#define SS_SEEN 64
+struct ss_seen {
+	struct {
+		pid_t tid;
+		int64_t until;
+	} ours[SS_SEEN];
+	struct {
+		pid_t tid;
+		int entry; /* or SS_OWNER_SVC */
+		pid_t fwd;
+		int64_t until;
+	} owners[SS_SEEN];
+};
 struct seccomp_notif;
-void ss_handle(const struct seccomp_notif *n);
+void ss_handle(struct ss_seen *c, const struct seccomp_notif *n);
 long ss_ioc(unsigned long cmd, void *arg);
-void ss_ours_reset(void);
 long ss_slot_claim(struct ss_slot *s);
 long ss_reply(uint64_t id, long val, bool cont);
 void ss_slot_drop(struct ss_slot *s);

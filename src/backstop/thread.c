@@ -49,24 +49,19 @@ static bool prestarted;
 /* futex: the listener has its entry on the board under its own TID. */
 static uint32_t listed;
 
-/* ss_handle() for the listener and the forwarder, one at a time. */
-static pthread_mutex_t handle_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void handle(const struct seccomp_notif *n)
-{
-	pthread_mutex_lock(&handle_lock);
-	ss_handle(n);
-	pthread_mutex_unlock(&handle_lock);
-}
-
 /* futex: the forwarder may serve ss_self.entry (ss_listener_start()). */
 static uint32_t fwd_go;
+/* Their caches of threads seen (ss_handle()). */
+static struct ss_seen listener_seen, fwd_seen;
 
 /*
  * The forwarder (syslet-fwd): this process's calls that another process's
  * listener received and left in our inbox on the board (board.h).  Each
  * stays listed there until it is answered or held.  Made with the
- * listener, never by it.
+ * listener, never by it.  It runs ss_handle() beside the listener, not
+ * after it: were the listener to wait in a call it tries (a FIFO's open
+ * waits for the other end, which may be in our inbox), the forwarder
+ * must not wait for it.
  */
 static void *fwd_main(void *arg)
 {
@@ -82,7 +77,7 @@ static void *fwd_main(void *arg)
 	entry = ss_self.entry;
 	for (;;) {
 		while ((i = ss_board_inbox_take(b, entry, &n)) >= 0) {
-			handle(&n);
+			ss_handle(&fwd_seen, &n);
 			ss_board_inbox_done(b, entry, i);
 		}
 		ss_board_inbox_wait(b, entry);
@@ -122,7 +117,7 @@ static void *listener_main(void *arg)
 		}
 		if (ss_self.board)
 			ss_board_seen(ss_self.board, n.id);
-		handle(&n);
+		ss_handle(&listener_seen, &n);
 	}
 }
 
@@ -268,13 +263,12 @@ int ss_listener_child(void)
 {
 	if (ss_self.fd < 0)
 		return 0;
-	/* The parent's calls in flight and threads are not ours; its
-	 * listener or forwarder may have held the lock as it forked. */
-	pthread_mutex_init(&handle_lock, 0);
+	/* The parent's calls in flight and threads are not ours. */
+	memset(&listener_seen, 0, sizeof(listener_seen));
+	memset(&fwd_seen, 0, sizeof(fwd_seen));
 	memset(ss_self.svc, 0, sizeof(ss_self.svc));
 	fwd_go = 0;
 	memset(ss_slots, 0, sizeof(ss_slots));
-	ss_ours_reset();
 	memset(&ss_self.own_marks, 0, sizeof(ss_self.own_marks));
 	ss_watch_child();
 	go = GO_RUN;
