@@ -460,18 +460,75 @@ int ss_marks_take(struct ss_marks *m, pid_t tid)
 	return (int)(uint32_t)v;
 }
 
-void ss_board_inbox_stale(struct ss_board *b, int fd, struct ss_stale *st)
+/*
+ * What entry @i's forwarder does, by /proc: FWD_RUNS (runnable: it gets
+ * to its inbox, however busy the machine), FWD_IDLE (waiting on its inbox
+ * word, though a call is there: woken again) or FWD_STUCK (waiting in
+ * something else, maybe in a call it tries, which may wait for a call
+ * behind it in its inbox).
+ */
+enum { FWD_RUNS, FWD_IDLE, FWD_STUCK };
+
+static int fwd_state(const struct ss_board *b, int i)
+{
+	pid_t pid = __atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE);
+	pid_t fwd = __atomic_load_n(&b->e[i].svc[SS_SVC_FWD], __ATOMIC_ACQUIRE);
+	char buf[512], *p;
+
+	if (sl_task_file(pid, fwd, "stat", buf, sizeof(buf)) <= 0)
+		return FWD_STUCK; /* gone: the calls went with it */
+	p = strrchr(buf, ')');
+	if (p && p[1] == ' ' && p[2] == 'R')
+		return FWD_RUNS;
+	/* "202 0xADDR 0x0 ...": futex(FUTEX_WAIT), shared: the inbox's. */
+	if (sl_task_file(pid, fwd, "syscall", buf, sizeof(buf)) > 0 &&
+	    strtol(buf, &p, 10) == SYS_futex) {
+		strtoul(p, &p, 16);
+		if (strtoul(p, 0, 16) == FUTEX_WAIT)
+			return FWD_IDLE;
+	}
+	return FWD_STUCK;
+}
+
+/* Wake entry @i's forwarder. */
+static void wake_fwd(struct ss_board *b, int i)
+{
+	__atomic_add_fetch(&b->e[i].inbox_seq, 1, __ATOMIC_SEQ_CST);
+	sl_sys3(SYS_futex, &b->e[i].inbox_seq, FUTEX_WAKE, 1);
+}
+
+/* Answer the call in @f CONTINUE (TAKEN by us), of entry @i's process. */
+static void rescue(struct ss_board *b, int i, int fd, struct ss_fwd *f)
 {
 	struct seccomp_notif_resp r;
+
+	/* Natively: its process reads identities afresh, its thread's
+	 * handlers know. */
+	if (sl_ident_effect((long)f->n.data.nr, (const long *)f->n.data.args) !=
+	    SL_IDENT_NONE)
+		__atomic_add_fetch(&b->e[i].ident, 1, __ATOMIC_SEQ_CST);
+	if (f->n.pid)
+		ss_marks_set(&b->marks, (pid_t)f->n.pid, (int)f->n.data.nr);
+	memset(&r, 0, sizeof(r));
+	r.id = f->n.id;
+	r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	while (sl_sys3(SYS_ioctl, fd, SECCOMP_IOCTL_NOTIF_SEND, &r) == -EINTR)
+		;
+	__atomic_store_n(&f->state, SS_FWD_FREE, __ATOMIC_RELEASE);
+}
+
+void ss_board_inbox_stale(struct ss_board *b, int fd, struct ss_stale *st)
+{
 	struct ss_stale now = { .n = 0 };
 	struct ss_fwd *f;
 	uint32_t ready;
 	uint64_t id;
-	int i, j, k;
+	int i, j, k, how;
 
 	for (i = 0; i < SS_BOARD_SLOTS; i++) {
 		if (__atomic_load_n(&b->e[i].pid, __ATOMIC_ACQUIRE) <= 0)
 			continue;
+		how = -1;
 		for (j = 0; j < SS_INBOX; j++) {
 			f = &b->e[i].in[j];
 			if (__atomic_load_n(&f->state, __ATOMIC_ACQUIRE) !=
@@ -480,7 +537,13 @@ void ss_board_inbox_stale(struct ss_board *b, int fd, struct ss_stale *st)
 			id = f->n.id;
 			for (k = 0; k < st->n && st->id[k] != id; k++)
 				;
-			if (k == st->n) {
+			/* Seen at the last look too, and its forwarder
+			 * neither runs nor waits for calls: it is stuck. */
+			if (k < st->n && how < 0)
+				how = fwd_state(b, i);
+			if (k < st->n && how == FWD_IDLE)
+				wake_fwd(b, i);
+			if (k == st->n || how != FWD_STUCK) {
 				if (now.n < SS_STALE_MAX)
 					now.id[now.n++] = id;
 				continue;
@@ -491,37 +554,14 @@ void ss_board_inbox_stale(struct ss_board *b, int fd, struct ss_stale *st)
 				    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 				continue;
 			if (f->n.id == id) {
-				/* Natively: its process reads identities
-				 * afresh, its thread's handlers know. */
-				if (sl_ident_effect(
-					    (long)f->n.data.nr,
-					    (const long *)f->n.data.args) !=
-				    SL_IDENT_NONE)
-					__atomic_add_fetch(&b->e[i].ident, 1,
-							   __ATOMIC_SEQ_CST);
-				if (f->n.pid)
-					ss_marks_set(&b->marks, (pid_t)f->n.pid,
-						     (int)f->n.data.nr);
-				memset(&r, 0, sizeof(r));
-				r.id = id;
-				r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-				while (sl_sys3(SYS_ioctl, fd,
-					       SECCOMP_IOCTL_NOTIF_SEND,
-					       &r) == -EINTR)
-					;
-			} else {
-				/* Another call since: its forwarder lives,
-				 * and may have passed it by meanwhile. */
-				__atomic_store_n(&f->state, SS_FWD_READY,
-						 __ATOMIC_RELEASE);
-				__atomic_add_fetch(&b->e[i].inbox_seq, 1,
-						   __ATOMIC_SEQ_CST);
-				sl_sys3(SYS_futex, &b->e[i].inbox_seq,
-					FUTEX_WAKE, 1);
+				rescue(b, i, fd, f);
 				continue;
 			}
-			__atomic_store_n(&f->state, SS_FWD_FREE,
+			/* Another call since: its forwarder lives, and may
+			 * have passed it by meanwhile. */
+			__atomic_store_n(&f->state, SS_FWD_READY,
 					 __ATOMIC_RELEASE);
+			wake_fwd(b, i);
 		}
 	}
 	*st = now;

@@ -159,10 +159,12 @@ void ss_board_orphans(struct ss_board *b, int fd, struct ss_orphans *o);
 
 /*
  * The keeper's look at the inboxes, every so often: a call still there,
- * untaken, at two looks in a row has a forwarder that waits (in a call it
- * tries, for the other end of a FIFO that waits behind it): it is answered
- * CONTINUE, to be made natively, as the keeper does with a notification
- * that no listener takes.
+ * untaken, at two looks in a row, whose forwarder neither runs nor waits
+ * for calls (/proc), has a forwarder that waits in something else (in a
+ * call it tries, for the other end of a FIFO that waits behind it): it is
+ * answered CONTINUE, to be made natively, as the keeper does with a
+ * notification that no listener takes.  A forwarder that is merely slow
+ * (a busy machine) keeps its calls.
  */
 #define SS_STALE_MAX 64
 struct ss_stale {
