@@ -169,6 +169,18 @@ void ss_reply_drop(struct ss_slot *s, long r)
 		ss_board_release(ss_self.board, ss_self.entry, id);
 }
 
+/*
+ * Answer the call of @s, which pthread_cancel() or the watcher took over
+ * (ss_slot_claim()): counted as caught like any other, whether its caller
+ * now makes it (SS_NOTDONE) or gets the helper's result.
+ */
+void ss_reply_claimed(struct ss_slot *s, long r)
+{
+	if (ss_self.ops.count)
+		ss_self.ops.count(s->nr, s->t0, r == SS_NOTDONE ? 0 : r);
+	ss_reply_drop(s, r);
+}
+
 /* A helper finished (or a canceller stopped) a trapped call; under the
  * context lock. */
 static void helper_done(void *owner, const struct sl_trap_end *end)
@@ -567,5 +579,5 @@ void ss_listener_cancel(pid_t tid)
 	 * itself, where the cancel acts as it would natively (or not at all,
 	 * with cancellation disabled).  Done first: it gets the result.
 	 */
-	ss_reply_drop(s, r);
+	ss_reply_claimed(s, r);
 }

@@ -83,6 +83,7 @@ long ss_slot_claim(struct ss_slot *s);
 long ss_reply(uint64_t id, long val, bool cont);
 void ss_slot_drop(struct ss_slot *s);
 void ss_reply_drop(struct ss_slot *s, long r);
+void ss_reply_claimed(struct ss_slot *s, long r);
 
 /*
  * watch.c: a call went to a helper; the watcher looks for signals.  It and

@@ -101,7 +101,7 @@ static void look(int64_t now)
 		 * signal interrupts it there (or restarts it), as natively.
 		 * Safe even if this was already the thread's next call.
 		 */
-		ss_reply_drop(s, r);
+		ss_reply_claimed(s, r);
 	}
 }
 
