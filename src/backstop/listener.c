@@ -224,6 +224,16 @@ static void run(struct ss_slot *s)
 	 */
 	if (!want)
 		goto home;
+	/*
+	 * A wait for a child is made by its caller, not tried here first:
+	 * a try that reaps a child, or a tracee's stop, and whose answer is
+	 * then not taken (a call answered twice: the orphan scan takes a
+	 * listener that a tracer stops at RECV's exit for one that waits)
+	 * would lose that event for good, and strace -f would wait for it
+	 * for ever (bs_nomode_hint).  Made natively, nothing is lost.
+	 */
+	if (s->nr == SYS_wait4 || s->nr == SYS_waitid)
+		goto home;
 	if (want == sl_ident_self(sl_ident_tracked)) {
 		switch (sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
 		case 0:
