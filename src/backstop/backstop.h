@@ -50,14 +50,6 @@ int ss_backstop_start(const int *trap, size_t n,
 bool ss_backstop_traps(int nr);
 
 /*
- * A fork() child starts its listener once it has lived a while: when
- * ss_listener_due is set and has passed, ss_backstop_due() (at the
- * child's interposed calls) starts it.
- */
-extern int64_t ss_listener_due;
-void ss_backstop_due(void);
-
-/*
  * Signals (restart.c).  While the filter is in force (ss_restart_forced)
  * the program's handlers are installed with SA_RESTART, and its signal
  * trampoline calls ss_restart_settle() with the handler's context before

@@ -63,7 +63,9 @@ static void take(int fd, struct ss_board *b)
 	struct itimerval t = { .it_value = { 0, 1000 } }, off = { 0 };
 	struct seccomp_notif n;
 	struct seccomp_notif_resp r;
+	pid_t fwd;
 	long rc;
+	int to;
 
 	memset(&n, 0, sizeof(n));
 	setitimer(ITIMER_REAL, &t, 0);
@@ -72,8 +74,17 @@ static void take(int fd, struct ss_board *b)
 	if (rc)
 		return;
 	ss_board_seen(b, n.id); /* keeps the orphan scan's window current */
+	/* Its process's listener makes it, as another listener would have
+	 * it do (listener.c, foreign()); a service thread's, natively. */
+	to = n.pid ? ss_board_owner(b, -1, (pid_t)n.pid, &fwd) : -1;
+	if (to >= 0 && ss_board_forward(b, to, &n))
+		return;
+	if (to >= 0 &&
+	    sl_ident_effect((long)n.data.nr, (const long *)n.data.args) !=
+		    SL_IDENT_NONE)
+		__atomic_add_fetch(&b->e[to].ident, 1, __ATOMIC_SEQ_CST);
 	/* Made natively: marked for its thread's handlers (listener.h). */
-	if (n.pid)
+	if (n.pid && to != SS_OWNER_SVC)
 		ss_marks_set(&b->marks, (pid_t)n.pid, (int)n.data.nr);
 	memset(&r, 0, sizeof(r));
 	r.id = n.id;
@@ -93,6 +104,7 @@ static void serve(int fd, struct ss_board *b)
 {
 	struct timespec look = { 0, LOOK_NS };
 	struct ss_orphans orphans = { 0 };
+	struct ss_stale inbox = { .n = 0 };
 	int rd, stale = 0, looks = 0;
 
 	for (;;) {
@@ -100,6 +112,7 @@ static void serve(int fd, struct ss_board *b)
 			ss_board_orphans(b, fd, &orphans);
 		if (ss_board_listening(b)) {
 			sl_sys2(SYS_nanosleep, &look, 0);
+			ss_board_inbox_stale(b, fd, &inbox);
 			rd = readable(fd, 0);
 			if (rd < 0)
 				return;

@@ -169,6 +169,18 @@ void ss_reply_drop(struct ss_slot *s, long r)
 		ss_board_release(ss_self.board, ss_self.entry, id);
 }
 
+/*
+ * Answer the call of @s, which pthread_cancel() or the watcher took over
+ * (ss_slot_claim()): counted as caught like any other, whether its caller
+ * now makes it (SS_NOTDONE) or gets the helper's result.
+ */
+void ss_reply_claimed(struct ss_slot *s, long r)
+{
+	if (ss_self.ops.count)
+		ss_self.ops.count(s->nr, s->t0, r == SS_NOTDONE ? 0 : r);
+	ss_reply_drop(s, r);
+}
+
 /* A helper finished (or a canceller stopped) a trapped call; under the
  * context lock. */
 static void helper_done(void *owner, const struct sl_trap_end *end)
@@ -211,6 +223,16 @@ static void run(struct ss_slot *s)
 	 * handed to a helper that takes the caller's (ident.h).
 	 */
 	if (!want)
+		goto home;
+	/*
+	 * A wait for a child is made by its caller, not tried here first:
+	 * a try that reaps a child, or a tracee's stop, and whose answer is
+	 * then not taken (a call answered twice: the orphan scan takes a
+	 * listener that a tracer stops at RECV's exit for one that waits)
+	 * would lose that event for good, and strace -f would wait for it
+	 * for ever (bs_nomode_hint).  Made natively, nothing is lost.
+	 */
+	if (s->nr == SYS_wait4 || s->nr == SYS_waitid)
 		goto home;
 	if (want == sl_ident_self(sl_ident_tracked)) {
 		switch (sl_nowait_strict(s->nr, e, s->args, &rw, &r)) {
@@ -340,40 +362,112 @@ static bool guarded(const struct seccomp_notif *n)
 /*
  * Threads of ours seen lately, so that the common case costs no tgkill():
  * a TID is reused only after the kernel has handed out every other number
- * up to pid_max, which takes far longer than OURS_NS.
+ * up to pid_max, which takes far longer than OURS_NS.  Other processes'
+ * threads likewise, with the board's entry of their process.  Each
+ * thread that runs ss_handle() (the listener, the forwarder) has its own
+ * (struct ss_seen, slot.h).
  */
-#define OURS 64
 #define OURS_NS 100000000
-static struct {
-	pid_t tid;
-	int64_t until;
-} ours[OURS];
 
-void ss_ours_reset(void)
+static int64_t coarse_now(void)
 {
-	memset(ours, 0, sizeof(ours));
-}
-
-static bool ours_is(pid_t tid)
-{
-	unsigned int i = (unsigned int)tid % OURS;
 	struct timespec ts;
-	int64_t now;
 
 	/* The coarse clock (vDSO, ticks of a few ms) is plenty here. */
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
-	if (ours[i].tid == tid && now < ours[i].until)
+static bool ours_is(struct ss_seen *c, pid_t tid)
+{
+	unsigned int i = (unsigned int)tid % SS_SEEN;
+	int64_t now = coarse_now();
+
+	if (c->ours[i].tid == tid && now < c->ours[i].until)
 		return true;
 	if (sl_sys3(SYS_tgkill, ss_self.pid, tid, 0))
 		return false;
-	ours[i].tid = tid;
-	ours[i].until = now + OURS_NS;
+	c->ours[i].tid = tid;
+	c->ours[i].until = now + OURS_NS;
 	return true;
 }
 
-void ss_handle(const struct seccomp_notif *n)
+/* Is @tid a thread of ours other than the listener? */
+static bool svc_is(pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < SS_SVC_N; i++)
+		if (ss_self.svc[i] == tid)
+			return true;
+	return false;
+}
+
+/* The board's entry for thread @tid of another process (board.h). */
+static int owner_of(struct ss_seen *c, pid_t tid)
+{
+	struct ss_board *b = ss_self.board;
+	unsigned int i = (unsigned int)tid % SS_SEEN;
+	int64_t now = coarse_now();
+	pid_t fwd = 0;
+	int to;
+
+	/* An entry seen lately, whose forwarder still lives (after an
+	 * exec the same TID is another image's, with another entry). */
+	if (c->owners[i].tid == tid && now < c->owners[i].until &&
+	    (c->owners[i].entry == SS_OWNER_SVC ||
+	     ss_board_fwd_alive(b, c->owners[i].entry, c->owners[i].fwd)))
+		return c->owners[i].entry;
+	to = ss_board_owner(b, ss_self.entry, tid, &fwd);
+	if (to == -1)
+		return to; /* it may start its listener any moment */
+	c->owners[i].tid = tid;
+	c->owners[i].entry = to;
+	c->owners[i].fwd = fwd;
+	c->owners[i].until = now + OURS_NS;
+	return to;
+}
+
+/*
+ * A call of another process: that process's listener makes it, on its own
+ * helpers, counted there; without one (a vfork() child, an image before
+ * its shim is up), or with its inbox full, it is made natively there.  A
+ * service thread's call is answered at once: it may be the very thread
+ * that would take it (glibc's setuid() broadcast).
+ */
+static void foreign(struct ss_seen *c, const struct seccomp_notif *n)
+{
+	pid_t tid = (pid_t)n->pid;
+	int nr = (int)n->data.nr;
+	int to = ss_self.board ? owner_of(c, tid) : -1;
+
+	if (to >= 0 && ss_board_forward(ss_self.board, to, n))
+		return;
+	/* Made natively: its process must read identities afresh. */
+	if (to >= 0 &&
+	    sl_ident_effect(nr, (const long *)n->data.args) != SL_IDENT_NONE)
+		__atomic_add_fetch(&ss_self.board->e[to].ident, 1,
+				   __ATOMIC_SEQ_CST);
+	if (to == SS_OWNER_SVC)
+		ss_reply(n->id, 0, true);
+	else
+		cont(n->id, tid, nr);
+}
+
+/* Another listener let an identity change of ours run natively. */
+static void ident_news(void)
+{
+	uint32_t g;
+
+	if (!ss_self.board || ss_self.entry < 0)
+		return;
+	g = __atomic_load_n(&ss_self.board->e[ss_self.entry].ident,
+			    __ATOMIC_SEQ_CST);
+	if (g != __atomic_exchange_n(&ss_self.ident_seen, g, __ATOMIC_SEQ_CST))
+		sl_ident_changed();
+}
+
+void ss_handle(struct ss_seen *c, const struct seccomp_notif *n)
 {
 	const struct sl_sysent *e = sl_sys((int)n->data.nr);
 	pid_t tid = (pid_t)n->pid;
@@ -381,9 +475,22 @@ void ss_handle(const struct seccomp_notif *n)
 	int nr = (int)n->data.nr, i;
 
 	note_closed(n);
-	/* Another process's call (a fork or spawn child): made there. */
-	if (!tid || n->data.arch != AUDIT_ARCH_X86_64 || !ours_is(tid)) {
+	if (!tid || n->data.arch != AUDIT_ARCH_X86_64) {
 		cont(n->id, tid, nr);
+		return;
+	}
+	if (!ours_is(c, tid)) {
+		foreign(c, n);
+		return;
+	}
+	ident_news();
+	/* Our own threads' calls (glibc's setuid() broadcast) are made
+	 * natively: one of them may be the thread that would make it. */
+	if (svc_is(tid)) {
+		if (sl_ident_effect(nr, (const long *)n->data.args) ==
+		    SL_IDENT_CHANGES)
+			sl_ident_changed();
+		ss_reply(n->id, 0, true);
 		return;
 	}
 	/* Back with a caught call: the one it made itself is over. */
@@ -482,5 +589,5 @@ void ss_listener_cancel(pid_t tid)
 	 * itself, where the cancel acts as it would natively (or not at all,
 	 * with cancellation disabled).  Done first: it gets the result.
 	 */
-	ss_reply_drop(s, r);
+	ss_reply_claimed(s, r);
 }

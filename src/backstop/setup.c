@@ -42,29 +42,12 @@ bool ss_backstop_traps(int nr)
 }
 
 /*
- * A fork() child starts its listener only once it has lived a while (at
- * its first interposed call after 10 ms): most children exec at once, and
- * a listener that exec kills while it answers another process's call
- * leaves that call to the keeper's slow orphan scan (board.h).  Until
- * then the parent's listener lets the child's calls run natively.
+ * A fork() child starts its listener at once, before fork() returns in
+ * it: its calls then run on its own helpers, however it makes them (the
+ * listener of whichever process receives one passes it on: board.h).
  */
-#define CHILD_DELAY_NS 10000000
-int64_t ss_listener_due;
-
 static void child(void)
 {
-	ss_listener_due = sl_now_ns() + CHILD_DELAY_NS;
-}
-
-void ss_backstop_due(void)
-{
-	int64_t due = __atomic_load_n(&ss_listener_due, __ATOMIC_RELAXED);
-
-	/* Once, even if a signal handler's call comes in between. */
-	if (!due || sl_now_ns() < due ||
-	    !__atomic_compare_exchange_n(&ss_listener_due, &due, 0, false,
-					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		return;
 	if (ss_listener_child())
 		sl_warn_once("cannot start the seccomp listener after fork",
 			     EAGAIN);

@@ -56,18 +56,34 @@ struct ss_self {
 	pid_t pid;
 	struct ss_listener_ops ops;
 	struct ss_marks own_marks; /* when there is no board */
+	pid_t svc[SS_SVC_N];	   /* our threads besides the listener */
+	uint32_t ident_seen;	   /* the board's ident count, as seen */
 };
 extern struct ss_self ss_self;
 
-/* listener.c */
+/* listener.c.  ss_handle(): from the listener and the forwarder, each
+ * with its own cache of the threads it has seen. */
+#define SS_SEEN 64
+struct ss_seen {
+	struct {
+		pid_t tid;
+		int64_t until;
+	} ours[SS_SEEN];
+	struct {
+		pid_t tid;
+		int entry; /* or SS_OWNER_SVC */
+		pid_t fwd;
+		int64_t until;
+	} owners[SS_SEEN];
+};
 struct seccomp_notif;
-void ss_handle(const struct seccomp_notif *n);
+void ss_handle(struct ss_seen *c, const struct seccomp_notif *n);
 long ss_ioc(unsigned long cmd, void *arg);
-void ss_ours_reset(void);
 long ss_slot_claim(struct ss_slot *s);
 long ss_reply(uint64_t id, long val, bool cont);
 void ss_slot_drop(struct ss_slot *s);
 void ss_reply_drop(struct ss_slot *s, long r);
+void ss_reply_claimed(struct ss_slot *s, long r);
 
 /*
  * watch.c: a call went to a helper; the watcher looks for signals.  It and
@@ -75,7 +91,8 @@ void ss_reply_drop(struct ss_slot *s, long r);
  * calls that wait, and it takes a signalled one back (ss_slot_claim(),
  * ss_reply_drop()).
  */
-void ss_watch_start(void);
+/* Returns the watcher's TID, 0 if there is none. */
+pid_t ss_watch_start(void);
 void ss_watch_add(struct ss_slot *s);
 void ss_watch_done(void);
 void ss_watch_child(void);

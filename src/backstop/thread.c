@@ -49,6 +49,42 @@ static bool prestarted;
 /* futex: the listener has its entry on the board under its own TID. */
 static uint32_t listed;
 
+/* futex: the forwarder may serve ss_self.entry (ss_listener_start()). */
+static uint32_t fwd_go;
+/* Their caches of threads seen (ss_handle()). */
+static struct ss_seen listener_seen, fwd_seen;
+
+/*
+ * The forwarder (syslet-fwd): this process's calls that another process's
+ * listener received and left in our inbox on the board (board.h).  Each
+ * stays listed there until it is answered or held.  Made with the
+ * listener, never by it.  It runs ss_handle() beside the listener, not
+ * after it: were the listener to wait in a call it tries (a FIFO's open
+ * waits for the other end, which may be in our inbox), the forwarder
+ * must not wait for it.
+ */
+static void *fwd_main(void *arg)
+{
+	struct ss_board *b;
+	struct seccomp_notif n;
+	int entry, i;
+
+	(void)arg;
+	no_rseq();
+	while (!__atomic_load_n(&fwd_go, __ATOMIC_ACQUIRE))
+		sl_futex_wait(&fwd_go, 0, 0);
+	b = ss_self.board;
+	entry = ss_self.entry;
+	for (;;) {
+		while ((i = ss_board_inbox_take(b, entry, &n)) >= 0) {
+			ss_handle(&fwd_seen, &n);
+			ss_board_inbox_done(b, entry, i);
+		}
+		ss_board_inbox_wait(b, entry);
+	}
+	return 0;
+}
+
 static void *listener_main(void *arg)
 {
 	struct seccomp_notif n;
@@ -81,7 +117,7 @@ static void *listener_main(void *arg)
 		}
 		if (ss_self.board)
 			ss_board_seen(ss_self.board, n.id);
-		ss_handle(&n);
+		ss_handle(&listener_seen, &n);
 	}
 }
 
@@ -131,7 +167,31 @@ static void aside(const struct ss_listener_ops *o)
 
 	if (ctx && sl_spawner_start(ctx))
 		sl_warn_once("cannot start the helper spawner", EAGAIN);
-	ss_watch_start();
+	ss_self.svc[SS_SVC_SPAWN] = sl_spawner_tid();
+	ss_self.svc[SS_SVC_WATCH] = ss_watch_start();
+	/* None: other listeners let our calls run natively. */
+	if (!ss_self.svc[SS_SVC_FWD] &&
+	    sl_thread_start_tid(fwd_main, 0, "syslet-fwd", 64 * 1024,
+				&ss_self.svc[SS_SVC_FWD]))
+		sl_warn_once("cannot start the seccomp forwarder", EAGAIN);
+}
+
+/*
+ * Our threads on the board, then the forwarder on its inbox: other
+ * listeners answer our threads' calls and pass us the rest.
+ */
+static void publish(void)
+{
+	int i;
+
+	if (!ss_self.board)
+		return;
+	for (i = 0; i < SS_SVC_N; i++)
+		ss_board_svc(ss_self.board, ss_self.entry, i, ss_self.svc[i]);
+	ss_self.ident_seen = __atomic_load_n(
+		&ss_self.board->e[ss_self.entry].ident, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&fwd_go, 1, __ATOMIC_RELEASE);
+	sl_futex_wake(&fwd_go, 1);
 }
 
 static int spawn(void)
@@ -143,8 +203,10 @@ static int spawn(void)
 	aside(&ss_self.ops);
 	listed = 0;
 	rc = spawn_thread();
-	if (!rc)
+	if (!rc) {
 		wait_listed();
+		publish();
+	}
 	return rc;
 }
 
@@ -190,8 +252,10 @@ int ss_listener_start(int fd, struct ss_board *b,
 	if (!rc)
 		aside(o);
 	set_go(rc ? GO_QUIT : GO_RUN);
-	if (!rc)
+	if (!rc) {
 		wait_listed();
+		publish();
+	}
 	return rc;
 }
 
@@ -200,8 +264,11 @@ int ss_listener_child(void)
 	if (ss_self.fd < 0)
 		return 0;
 	/* The parent's calls in flight and threads are not ours. */
+	memset(&listener_seen, 0, sizeof(listener_seen));
+	memset(&fwd_seen, 0, sizeof(fwd_seen));
+	memset(ss_self.svc, 0, sizeof(ss_self.svc));
+	fwd_go = 0;
 	memset(ss_slots, 0, sizeof(ss_slots));
-	ss_ours_reset();
 	memset(&ss_self.own_marks, 0, sizeof(ss_self.own_marks));
 	ss_watch_child();
 	go = GO_RUN;

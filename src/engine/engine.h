@@ -107,6 +107,10 @@ void sl_thread_unhide(void);
  */
 int sl_thread_start(void *(*fn)(void *), void *arg, const char *name,
 		    size_t stack);
+/* The same, and the new thread's TID in *@tid (it may call nothing
+ * before its TID is known: the backstop lists its own threads). */
+int sl_thread_start_tid(void *(*fn)(void *), void *arg, const char *name,
+			size_t stack, pid_t *tid);
 
 /* One line on stderr, once per process (sys.c). */
 void sl_warn_once(const char *what, int err);
@@ -299,6 +303,8 @@ bool sl_trap_queued(struct syslet_ctx *ctx, struct sl_req *const *reqp,
 int sl_spawner_start(struct syslet_ctx *ctx);
 /* Is the spawner waiting for a lock in pthread_create() (spawner.c)? */
 bool sl_spawner_stuck(void);
+/* The spawner's TID, 0 if there is none. */
+pid_t sl_spawner_tid(void);
 
 /* ------------------------------------------------------------------ */
 /* Who makes a call, as the kernel judges it (ident.c, doc/identity.md) */

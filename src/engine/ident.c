@@ -359,26 +359,38 @@ static int64_t coarse_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The backstop's listener and forwarder both read it. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
 const struct sl_ident *sl_ident_of(pid_t tid)
 {
 	typeof(&cache[0]) c = &cache[(unsigned int)tid % CACHE];
 	uint32_t e = __atomic_load_n(&sl_ident_epoch, __ATOMIC_ACQUIRE);
 	int64_t now = coarse_ns();
+	const struct sl_ident *r;
 	struct sl_ident id;
 
 	if (pinned_tid(tid))
 		return 0;
+	pthread_mutex_lock(&cache_lock);
 	if (c->tid == tid && c->epoch == e &&
 	    now < __atomic_load_n(&c->until, __ATOMIC_ACQUIRE) &&
-	    sl_ident_tracked)
-		return c->id;
-	if (capture_task(tid, &id))
+	    sl_ident_tracked) {
+		r = c->id;
+		pthread_mutex_unlock(&cache_lock);
+		return r;
+	}
+	if (capture_task(tid, &id)) {
+		pthread_mutex_unlock(&cache_lock);
 		return 0;
+	}
 	c->tid = tid;
 	c->epoch = e;
-	c->until = now + CACHE_NS;
 	c->id = sl_ident_intern(&id);
-	return c->id;
+	__atomic_store_n(&c->until, now + CACHE_NS, __ATOMIC_RELEASE);
+	r = c->id;
+	pthread_mutex_unlock(&cache_lock);
+	return r;
 }
 
 /* The thread @tid changed itself (sl_ident_changed_self()): its entry,
@@ -394,6 +406,7 @@ static void cache_forget(pid_t tid)
 
 void sl_ident_atfork_child(void)
 {
+	pthread_mutex_init(&cache_lock, 0);
 	memset(pinned_tids, 0, sizeof(pinned_tids));
 	memset(cache, 0, sizeof(cache));
 	pin_all = false;

@@ -57,14 +57,24 @@ static void *spawner_main(void *arg)
 /* engine.h */
 int sl_spawner_start(struct syslet_ctx *ctx)
 {
+	pid_t tid;
 	int rc;
 
 	if (__atomic_load_n(&served, __ATOMIC_ACQUIRE))
 		return 0;
-	rc = sl_thread_start(spawner_main, ctx, "syslet-spawn", 64 * 1024);
-	if (!rc)
+	rc = sl_thread_start_tid(spawner_main, ctx, "syslet-spawn", 64 * 1024,
+				 &tid);
+	if (!rc) {
+		__atomic_store_n(&spawner_tid, tid, __ATOMIC_RELEASE);
 		__atomic_store_n(&served, ctx, __ATOMIC_RELEASE);
+	}
 	return rc;
+}
+
+/* engine.h */
+pid_t sl_spawner_tid(void)
+{
+	return __atomic_load_n(&spawner_tid, __ATOMIC_ACQUIRE);
 }
 
 /* internal.h: does this process's spawner make @ctx's helpers? */

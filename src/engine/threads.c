@@ -73,6 +73,7 @@ struct start {
 	void *(*fn)(void *);
 	void *arg;
 	const char *name;
+	pid_t tid;
 	uint32_t named; /* futex: the thread has its name */
 };
 
@@ -83,6 +84,7 @@ static void *trampoline(void *p)
 	void *arg = st->arg;
 
 	sl_thread_hide();
+	st->tid = (pid_t)sl_sys0(SYS_gettid);
 	sl_sys2(SYS_prctl, PR_SET_NAME, st->name);
 	/* @st lives on our creator's stack until it sees this. */
 	__atomic_store_n(&st->named, 1, __ATOMIC_RELEASE);
@@ -91,8 +93,8 @@ static void *trampoline(void *p)
 }
 
 /* engine.h */
-int sl_thread_start(void *(*fn)(void *), void *arg, const char *name,
-		    size_t stack)
+int sl_thread_start_tid(void *(*fn)(void *), void *arg, const char *name,
+			size_t stack, pid_t *tid)
 {
 	struct start st = { .fn = fn, .arg = arg, .name = name };
 	pthread_attr_t attr;
@@ -110,5 +112,13 @@ int sl_thread_start(void *(*fn)(void *), void *arg, const char *name,
 	pthread_attr_destroy(&attr);
 	while (!rc && !__atomic_load_n(&st.named, __ATOMIC_ACQUIRE))
 		sl_futex_wait(&st.named, 0, 0);
+	if (tid)
+		*tid = rc ? 0 : st.tid;
 	return -rc;
+}
+
+int sl_thread_start(void *(*fn)(void *), void *arg, const char *name,
+		    size_t stack)
+{
+	return sl_thread_start_tid(fn, arg, name, stack, 0);
 }

@@ -293,8 +293,6 @@ long shim_run(int nr, long *args, bool restart)
 {
 	uint8_t outcome;
 
-	if (__builtin_expect(ss_listener_due != 0, 0))
-		ss_backstop_due();
 	if (__builtin_expect(shim_stats_on, 0))
 		return shim_stats_run(nr, args, restart);
 	return route(nr, args, restart, &outcome);

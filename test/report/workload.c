@@ -19,12 +19,21 @@
  *                        M fread()s of it through an unbuffered FILE (one
  *                        read each, inside the C library), 8 bytes each,
  *                        none blocking: only the seccomp backstop sees them
+ *   workload forks C N M C children, each making N raw pread64()s of a
+ *                        file and M raw read()s of a pipe that a thread of
+ *                        the child feeds a byte every millisecond (so most
+ *                        of them wait); the parent prints "child PID" for
+ *                        each and waits for them all
+ *   workload spawn ARGS  posix_spawn() of "workload ARGS", and wait for it
+ *   workload deep L ARGS fork, and exec "workload deep L-1 ARGS" in the
+ *                        child (at 0: "workload ARGS"); wait for it
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +243,108 @@ static int do_raw(long n, long m)
 	return 0;
 }
 
+static void *feeder(void *arg)
+{
+	long i, m = (long)arg;
+
+	for (i = 0; i < m; i++) {
+		msleep(1);
+		if (syscall(SYS_write, pfd[1], "x", 1) != 1)
+			die("write");
+	}
+	return 0;
+}
+
+static void forked(const char *self, long n, long m)
+{
+	char buf[64];
+	pthread_t th;
+	long fd, i;
+
+	fd = syscall(SYS_openat, AT_FDCWD, self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open");
+	for (i = 0; i < n; i++)
+		if (syscall(SYS_pread64, fd, buf, sizeof(buf),
+			    (i * 64) % 4096) != sizeof(buf))
+			die("pread64");
+	if (syscall(SYS_pipe2, pfd, 0) ||
+	    pthread_create(&th, 0, feeder, (void *)m))
+		die("pipe");
+	for (i = 0; i < m; i++)
+		if (syscall(SYS_read, pfd[0], buf, 1) != 1)
+			die("read");
+	pthread_join(th, 0);
+	exit(0);
+}
+
+static int do_forks(const char *self, long c, long n, long m)
+{
+	int status, rc = 0;
+	pid_t pid;
+	long i;
+
+	for (i = 0; i < c; i++) {
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			forked(self, n, m);
+		printf("child %d\n", (int)pid);
+	}
+	for (i = 0; i < c; i++) {
+		if (wait(&status) < 0)
+			die("wait");
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			rc = 1;
+	}
+	return rc;
+}
+
+extern char **environ;
+
+static int wait_for(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int do_spawn(char **argv)
+{
+	pid_t pid;
+
+	argv[1] = argv[0];
+	errno = posix_spawn(&pid, argv[0], 0, 0, argv + 1, environ);
+	if (errno)
+		die("posix_spawn");
+	return wait_for(pid);
+}
+
+static int do_deep(char **argv)
+{
+	char level[24];
+	long l = atol(argv[2]);
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		if (l > 0) {
+			snprintf(level, sizeof(level), "%ld", l - 1);
+			argv[2] = level;
+			execv(argv[0], argv);
+		} else {
+			argv[2] = argv[0];
+			execv(argv[0], argv + 2);
+		}
+		_exit(127);
+	}
+	return wait_for(pid);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, 0, _IONBF, 0);
@@ -247,7 +358,14 @@ int main(int argc, char **argv)
 		return do_daemon(atol(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "raw"))
 		return do_raw(atol(argv[2]), atol(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "forks"))
+		return do_forks(argv[0], atol(argv[2]), atol(argv[3]),
+				atol(argv[4]));
+	if (argc > 2 && !strcmp(argv[1], "spawn"))
+		return do_spawn(argv);
+	if (argc > 3 && !strcmp(argv[1], "deep"))
+		return do_deep(argv);
 	fprintf(stderr, "usage: workload pipe|tree|raw N M | kill SIG M | "
-			"daemon M\n");
+			"daemon M | forks C N M | spawn ARGS | deep L ARGS\n");
 	return 2;
 }
