@@ -48,7 +48,7 @@ bool ss_listener_continued(int nr)
 }
 
 /* Let thread @tid make its call @id (number @nr) itself. */
-static void cont(uint64_t id, pid_t tid, int nr)
+void ss_cont(uint64_t id, pid_t tid, int nr)
 {
 	/* Marked first: a signal may end that call at once. */
 	if (tid)
@@ -162,7 +162,7 @@ void ss_reply_drop(struct ss_slot *s, long r)
 	nr = s->nr;
 	ss_slot_drop(s);
 	if (r == SS_NOTDONE)
-		cont(id, tid, nr);
+		ss_cont(id, tid, nr);
 	else
 		ss_reply(id, r, false);
 	if (held)
@@ -291,182 +291,6 @@ home:
 				     (const volatile int *)&s->fin));
 }
 
-/*
- * A close() or close_range() of our descriptor (at the same number in
- * every process of the tree): the caller meant to close every one it
- * had, so the image it execs next does without ours (board.h).
- */
-static void note_closed(const struct seccomp_notif *n)
-{
-	unsigned long a0 = n->data.args[0], a1 = n->data.args[1];
-	unsigned int fd = (unsigned int)ss_listener_fd();
-
-	if (!ss_self.board)
-		return;
-	if ((n->data.nr == SYS_close && a0 == fd) ||
-	    (n->data.nr == SYS_close_range && (unsigned int)a0 <= fd &&
-	     (unsigned int)a1 >= fd &&
-	     !(n->data.args[2] & CLOSE_RANGE_UNSHARE)))
-		ss_board_closed_set(ss_self.board, (pid_t)n->pid);
-}
-
-/*
- * Calls that would close or replace our descriptor (the filter's guard):
- * answered as if they had, leaving it open.  Returns true if @n was one.
- */
-static bool guarded(const struct seccomp_notif *n)
-{
-	unsigned long a0 = n->data.args[0], a1 = n->data.args[1];
-	int fd = ss_listener_fd();
-	long r = 0, nfd;
-
-	switch (n->data.nr) {
-	case SYS_close:
-		if (a0 != (unsigned long)fd)
-			return false;
-		break;
-	case SYS_close_range:
-		if ((unsigned int)a0 > (unsigned int)fd ||
-		    (unsigned int)a1 < (unsigned int)fd)
-			return false;
-		/* Unsharing leaves our table (the old one) alone. */
-		if (n->data.args[2] & CLOSE_RANGE_UNSHARE) {
-			ss_reply(n->id, 0, true);
-			return true;
-		}
-		if ((unsigned int)a0 < (unsigned int)fd)
-			r = sl_sys3(SYS_close_range, a0, fd - 1,
-				    n->data.args[2]);
-		if (!r && (unsigned int)a1 > (unsigned int)fd)
-			r = sl_sys3(SYS_close_range, fd + 1, a1,
-				    n->data.args[2]);
-		break;
-	case SYS_dup2:
-	case SYS_dup3:
-		if (a1 != (unsigned long)fd || a0 == a1)
-			return false;
-		/* Out of the way, then let the program have the number. */
-		nfd = sl_sys3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd + 1);
-		if (nfd >= 0)
-			__atomic_store_n(&ss_self.fd, (int)nfd,
-					 __ATOMIC_RELEASE);
-		ss_reply(n->id, 0, true);
-		return true;
-	default:
-		return false;
-	}
-	ss_reply(n->id, r, false);
-	return true;
-}
-
-/*
- * Threads of ours seen lately, so that the common case costs no tgkill():
- * a TID is reused only after the kernel has handed out every other number
- * up to pid_max, which takes far longer than OURS_NS.  Other processes'
- * threads likewise, with the board's entry of their process.  Each
- * thread that runs ss_handle() (the listener, the forwarder) has its own
- * (struct ss_seen, slot.h).
- */
-#define OURS_NS 100000000
-
-static int64_t coarse_now(void)
-{
-	struct timespec ts;
-
-	/* The coarse clock (vDSO, ticks of a few ms) is plenty here. */
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static bool ours_is(struct ss_seen *c, pid_t tid)
-{
-	unsigned int i = (unsigned int)tid % SS_SEEN;
-	int64_t now = coarse_now();
-
-	if (c->ours[i].tid == tid && now < c->ours[i].until)
-		return true;
-	if (sl_sys3(SYS_tgkill, ss_self.pid, tid, 0))
-		return false;
-	c->ours[i].tid = tid;
-	c->ours[i].until = now + OURS_NS;
-	return true;
-}
-
-/* Is @tid a thread of ours other than the listener? */
-static bool svc_is(pid_t tid)
-{
-	int i;
-
-	for (i = 0; i < SS_SVC_N; i++)
-		if (ss_self.svc[i] == tid)
-			return true;
-	return false;
-}
-
-/* The board's entry for thread @tid of another process (board.h). */
-static int owner_of(struct ss_seen *c, pid_t tid)
-{
-	struct ss_board *b = ss_self.board;
-	unsigned int i = (unsigned int)tid % SS_SEEN;
-	int64_t now = coarse_now();
-	pid_t fwd = 0;
-	int to;
-
-	/* An entry seen lately, whose forwarder still lives (after an
-	 * exec the same TID is another image's, with another entry). */
-	if (c->owners[i].tid == tid && now < c->owners[i].until &&
-	    (c->owners[i].entry == SS_OWNER_SVC ||
-	     ss_board_fwd_alive(b, c->owners[i].entry, c->owners[i].fwd)))
-		return c->owners[i].entry;
-	to = ss_board_owner(b, ss_self.entry, tid, &fwd);
-	if (to == -1)
-		return to; /* it may start its listener any moment */
-	c->owners[i].tid = tid;
-	c->owners[i].entry = to;
-	c->owners[i].fwd = fwd;
-	c->owners[i].until = now + OURS_NS;
-	return to;
-}
-
-/*
- * A call of another process: that process's listener makes it, on its own
- * helpers, counted there; without one (a vfork() child, an image before
- * its shim is up), or with its inbox full, it is made natively there.  A
- * service thread's call is answered at once: it may be the very thread
- * that would take it (glibc's setuid() broadcast).
- */
-static void foreign(struct ss_seen *c, const struct seccomp_notif *n)
-{
-	pid_t tid = (pid_t)n->pid;
-	int nr = (int)n->data.nr;
-	int to = ss_self.board ? owner_of(c, tid) : -1;
-
-	if (to >= 0 && ss_board_forward(ss_self.board, to, n))
-		return;
-	/* Made natively: its process must read identities afresh. */
-	if (to >= 0 &&
-	    sl_ident_effect(nr, (const long *)n->data.args) != SL_IDENT_NONE)
-		__atomic_add_fetch(&ss_self.board->e[to].ident, 1,
-				   __ATOMIC_SEQ_CST);
-	if (to == SS_OWNER_SVC)
-		ss_reply(n->id, 0, true);
-	else
-		cont(n->id, tid, nr);
-}
-
-/* Another listener let an identity change of ours run natively. */
-static void ident_news(void)
-{
-	uint32_t g;
-
-	if (!ss_self.board || ss_self.entry < 0)
-		return;
-	g = __atomic_load_n(&ss_self.board->e[ss_self.entry].ident,
-			    __ATOMIC_SEQ_CST);
-	if (g != __atomic_exchange_n(&ss_self.ident_seen, g, __ATOMIC_SEQ_CST))
-		sl_ident_changed();
-}
-
 void ss_handle(struct ss_seen *c, const struct seccomp_notif *n)
 {
 	const struct sl_sysent *e = sl_sys((int)n->data.nr);
@@ -474,19 +298,19 @@ void ss_handle(struct ss_seen *c, const struct seccomp_notif *n)
 	struct ss_slot *s;
 	int nr = (int)n->data.nr, i;
 
-	note_closed(n);
+	ss_guard_closed(n);
 	if (!tid || n->data.arch != AUDIT_ARCH_X86_64) {
-		cont(n->id, tid, nr);
+		ss_cont(n->id, tid, nr);
 		return;
 	}
-	if (!ours_is(c, tid)) {
-		foreign(c, n);
+	if (!ss_ours_is(c, tid)) {
+		ss_foreign(c, n);
 		return;
 	}
-	ident_news();
+	ss_ident_news();
 	/* Our own threads' calls (glibc's setuid() broadcast) are made
 	 * natively: one of them may be the thread that would make it. */
-	if (svc_is(tid)) {
+	if (ss_svc_is(tid)) {
 		if (sl_ident_effect(nr, (const long *)n->data.args) ==
 		    SL_IDENT_CHANGES)
 			sl_ident_changed();
@@ -495,7 +319,7 @@ void ss_handle(struct ss_seen *c, const struct seccomp_notif *n)
 	}
 	/* Back with a caught call: the one it made itself is over. */
 	ss_marks_take(marks(), tid);
-	if (guarded(n))
+	if (ss_guard(n))
 		return;
 	/* Identity is the caller's, never the listener's. */
 	if (nr == SYS_gettid || nr == SYS_getpid || nr == SYS_getppid) {
@@ -529,7 +353,7 @@ void ss_handle(struct ss_seen *c, const struct seccomp_notif *n)
 	if (!e || e->cls != SYSLET_CLASS_ANY ||
 	    sl_thread_bound(nr, (const long *)n->data.args, 0) ||
 	    !(s = take(tid))) {
-		cont(n->id, tid, nr);
+		ss_cont(n->id, tid, nr);
 		if (ss_self.ops.count)
 			ss_self.ops.count(
 				nr, ss_self.ops.now ? ss_self.ops.now() : 0, 0);

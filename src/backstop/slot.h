@@ -84,6 +84,15 @@ long ss_reply(uint64_t id, long val, bool cont);
 void ss_slot_drop(struct ss_slot *s);
 void ss_reply_drop(struct ss_slot *s, long r);
 void ss_reply_claimed(struct ss_slot *s, long r);
+void ss_cont(uint64_t id, pid_t tid, int nr);
+/* guard.c: calls that would close or replace our descriptor. */
+void ss_guard_closed(const struct seccomp_notif *n);
+bool ss_guard(const struct seccomp_notif *n);
+/* whose.c: whose thread made a call, and another process's calls. */
+bool ss_ours_is(struct ss_seen *c, pid_t tid);
+bool ss_svc_is(pid_t tid);
+void ss_foreign(struct ss_seen *c, const struct seccomp_notif *n);
+void ss_ident_news(void);
 
 /*
  * watch.c: a call went to a helper; the watcher looks for signals.  It and
