@@ -32,6 +32,9 @@
 
 #include "bench.h"
 
+#define BENCH_PROG "bench"
+#include "num_arg.h"
+
 struct bench_opts bench_opts = {
 	.runs = 7,
 	.run_ms = 150,
@@ -77,22 +80,6 @@ static void usage(FILE *f)
 		"                    \"key value...\" line each (scripts/bench reads it)\n"
 		"  -h, --help        this text\n",
 		BENCH_MAX_RUNS);
-}
-
-static long num_arg(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr,
-			"bench: %s: expected a number from %ld to %ld\n", opt,
-			lo, hi);
-		exit(1);
-	}
-	return v;
 }
 
 static void parse_args(int argc, char **argv)

@@ -23,6 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROG "stack_cost"
+#include "num_arg.h"
+
 #define MAX_REPS 99
 #define MAX_SITES 64
 
@@ -33,22 +36,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "stack_cost: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static long num_arg(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr,
-			"stack_cost: %s: expected a number from %ld to %ld\n",
-			opt, lo, hi);
-		exit(1);
-	}
-	return v;
 }
 
 static uint64_t now_ns(void)

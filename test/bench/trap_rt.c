@@ -28,6 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROG "trap_rt"
+#include "num_arg.h"
+
 #define MAX_REPS 99
 #define WARMUP_OPS 2000
 
@@ -43,22 +46,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "trap_rt: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static long num_arg(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr,
-			"trap_rt: %s: expected a number from %ld to %ld\n", opt,
-			lo, hi);
-		exit(1);
-	}
-	return v;
 }
 
 static uint64_t now_ns(void)
